@@ -1,0 +1,117 @@
+"""The generic adapter: any CSV or workbook, described by a small TOML or YAML mapping file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from pipeline.adapters import RAW_FIELDS, PlatformSpec
+from pipeline.errors import InputError
+from pipeline.text import normalize_header, value_keys
+from pipeline.vocabulary import canonical_codes
+
+REQUIRED = ("order_id", "status", "created_at")
+
+
+@dataclass
+class Mapping:
+    """A parsed mapping file: source columns per field, and source values per canonical code."""
+
+    path: Path
+    columns: dict[str, str]
+    currency: str | None = None
+    # (kind, raw key, status, close_cause, cancel_reason)
+    value_rows: list[tuple[str, str, str | None, str | None, str | None]] = field(
+        default_factory=list
+    )
+
+    def spec(self) -> PlatformSpec:
+        return PlatformSpec(
+            name="generic",
+            required=REQUIRED,
+            signature=frozenset(),
+            aliases={f: (normalize_header(h),) for f, h in self.columns.items()},
+        )
+
+
+def _bad(path: Path, problem: str) -> InputError:
+    return InputError(
+        problem,
+        path=path,
+        fix="correct the mapping file; the README's 'Mapping files' section has a full example",
+    )
+
+
+def _load_document(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _bad(path, f"cannot read the mapping file ({exc})") from None
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            data = yaml.safe_load(text) or {}
+        else:
+            data = tomllib.loads(text)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+        raise _bad(path, f"the mapping file is not valid {path.suffix[1:].upper()}: {exc}") from None
+    if not isinstance(data, dict):
+        raise _bad(path, "the mapping file must hold tables such as [columns] and [status]")
+    return data
+
+
+def _check_code(path: Path, kind: str, code: object, where: str) -> str:
+    allowed = canonical_codes()[kind]
+    if not isinstance(code, str) or code not in allowed:
+        raise _bad(path, f"{where}: {code!r} is not a {kind} code (one of {', '.join(allowed)})")
+    return code
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and validate a mapping file, naming the offending key on any mistake."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            "the mapping file does not exist", path=path, fix="give the path of a .toml or .yaml file"
+        )
+    data = _load_document(path)
+    columns = data.get("columns")
+    if not isinstance(columns, dict):
+        raise _bad(path, "a [columns] table naming the source column of each field is missing")
+    for name, header in columns.items():
+        if name not in RAW_FIELDS:
+            raise _bad(path, f"[columns] {name!r} is not a field (one of {', '.join(RAW_FIELDS)})")
+        if not isinstance(header, str) or not header.strip():
+            raise _bad(path, f"[columns] {name} must name a source column")
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        raise _bad(path, f"[columns] must map {', '.join(missing)}")
+    mapping = Mapping(path=path, columns=dict(columns), currency=data.get("source", {}).get("currency"))
+    for raw, target in (data.get("status") or {}).items():
+        where = f"[status] {raw!r}"
+        if isinstance(target, str):
+            target = {"status": target}
+        if not isinstance(target, dict) or "status" not in target:
+            raise _bad(path, f"{where} must be a status code or a table with `status`")
+        status = _check_code(path, "status", target["status"], where)
+        cause = target.get("close_cause")
+        reason = target.get("cancel_reason")
+        if cause is not None:
+            _check_code(path, "close_cause", cause, where)
+        if reason is not None:
+            _check_code(path, "cancel_reason", reason, where)
+        for key in value_keys(str(raw)):
+            mapping.value_rows.append(("status", key, status, cause, reason))
+    for kind in ("close_cause", "cancel_reason"):
+        for raw, code in (data.get(kind) or {}).items():
+            _check_code(path, kind, code, f"[{kind}] {raw!r}")
+            for key in value_keys(str(raw)):
+                row = ("close_cause", key, None, code, None)
+                if kind == "cancel_reason":
+                    row = ("cancel_reason", key, None, None, code)
+                mapping.value_rows.append(row)
+    if not any(row[0] == "status" for row in mapping.value_rows):
+        raise _bad(path, "a [status] table mapping the source statuses is missing")
+    return mapping

@@ -1,0 +1,191 @@
+"""Turn the sheets of one export into a single Arrow table of canonical raw text columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from pipeline.adapters import RAW_FIELDS, PlatformSpec, detect_platform, platform_specs
+from pipeline.errors import InputError
+from pipeline.readers import Sheet
+from pipeline.text import normalize_header
+
+HEADER_SEARCH_ROWS = 30
+_EBAY_TRAILER = re.compile(r"^\s*(\d+\s+record\(s\)\s+downloaded|seller\s+id\s*:)", re.I)
+
+
+@dataclass
+class RawExport:
+    """One export file's rows, columns renamed to canonical fields, cells still text."""
+
+    path: Path
+    platform: str
+    table: pa.Table
+    warnings: list[str] = field(default_factory=list)
+    # (sheet, row number, order id, reason) for rows the reader could not take at all
+    unreadable: list[tuple[str, int, str | None, str]] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return self.table.num_rows + len(self.unreadable)
+
+
+def cell_text(value: object) -> str:
+    """A cell as the text the seller sees; whole floats lose their `.0` (order ids!)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _header_row(rows: list[list[object]], choose) -> tuple[int, list[str], str] | None:
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        headers = [normalize_header(c) for c in row]
+        if sum(1 for h in headers if h) < 2:
+            continue
+        platform = choose(headers)
+        if platform:
+            return index, headers, platform
+    return None
+
+
+def _is_blank(row: list[object]) -> bool:
+    return all(cell_text(c).strip() == "" for c in row)
+
+
+def _column(values: list[object]) -> pa.Array:
+    if not all(type(v) is str for v in values):
+        values = [cell_text(v) for v in values]
+    return pa.array(values, type=pa.string())
+
+
+def build_raw_export(
+    path: Path,
+    sheets: list[Sheet],
+    *,
+    platform: str | None = None,
+    spec: PlatformSpec | None = None,
+) -> RawExport:
+    """Find each sheet's header row, check the platform, and keep the canonical columns."""
+    specs = platform_specs()
+    if spec is None and platform is not None:
+        spec = specs[platform]
+
+    def choose(headers: list[str]) -> str | None:
+        if spec is not None:
+            return spec.name if not spec.missing_required(headers) else None
+        return detect_platform(headers)
+
+    parts: list[pa.Table] = []
+    export = RawExport(path=path, platform=spec.name if spec else "", table=pa.table({}))
+    first_seen: list[str] | None = None
+    for sheet in sheets:
+        if all(_is_blank(r) for r in sheet.rows[:HEADER_SEARCH_ROWS]) and len(sheet.rows) <= 1:
+            continue
+        found = _header_row(sheet.rows, choose)
+        if found is None:
+            if first_seen is None:
+                first_seen = [normalize_header(c) for c in _first_nonblank(sheet.rows)]
+            if any(not _is_blank(r) for r in sheet.rows):
+                export.warnings.append(
+                    f"sheet {sheet.name!r} has no order header row and was skipped"
+                )
+            continue
+        index, headers, name = found
+        if export.platform and export.platform != name:
+            raise InputError(
+                f"sheet {sheet.name!r} looks like a {name} export but an earlier sheet is {export.platform}",
+                path=path,
+                fix="split the sheets into separate files, one platform each",
+            )
+        export.platform = name
+        parts.append(_sheet_table(export, sheet, index, headers, spec or specs[name]))
+    if not parts:
+        raise _no_header_error(path, spec, first_seen)
+    export.table = pa.concat_tables(parts)
+    return export
+
+
+def _first_nonblank(rows: list[list[object]]) -> list[object]:
+    for row in rows[:HEADER_SEARCH_ROWS]:
+        if not _is_blank(row):
+            return row
+    return []
+
+
+def _no_header_error(path: Path, spec: PlatformSpec | None, seen: list[str] | None) -> InputError:
+    shown = ", ".join(h for h in (seen or []) if h)[:300] or "no headers at all"
+    if spec is None and seen:
+        likely = max(platform_specs().values(), key=lambda s: s.score(seen))
+        if likely.score(seen) >= 2:
+            spec = likely
+    if spec is not None:
+        missing = spec.missing_required(seen or [])
+        wanted = ", ".join(spec.first_spelling(m) for m in missing) or "the required columns"
+        return InputError(
+            f"the {spec.name} export is missing required column(s) {wanted} (found: {shown})",
+            path=path,
+            fix="export the full order report from the back-end, or fix the column names",
+        )
+    return InputError(
+        f"the headers match no known platform export (found: {shown})",
+        path=path,
+        fix=(
+            "give --platform aliexpress|ebay|1688 if it is one of them, or describe the file "
+            "with a mapping file and use --platform generic --mapping FILE"
+        ),
+    )
+
+
+def _sheet_table(
+    export: RawExport, sheet: Sheet, header_index: int, headers: list[str], spec: PlatformSpec
+) -> pa.Table:
+    width = len(headers)
+    data: list[list[object]] = []
+    numbers: list[int] = []
+    order_col = spec.columns(headers).get("order_id")
+    for offset, row in enumerate(sheet.rows[header_index + 1 :]):
+        row_number = header_index + offset + 2
+        if _is_blank(row):
+            continue
+        if _EBAY_TRAILER.match(cell_text(row[0]) if row else "") and _is_blank(row[1:]):
+            continue
+        if len(row) > width and not _is_blank(row[width:]):
+            order_id = cell_text(row[order_col]).strip() if order_col is not None else None
+            export.unreadable.append(
+                (
+                    sheet.name,
+                    row_number,
+                    order_id or None,
+                    f"the row has {len(row)} cells but the header only {width}: "
+                    "cells have shifted, check for an unquoted comma or tab",
+                )
+            )
+            continue
+        if len(row) != width:
+            row = list(row[:width]) + [""] * (width - len(row))
+        data.append(row)
+        numbers.append(row_number)
+    columns = list(zip(*data, strict=True)) if data else [()] * width
+    found = spec.columns(headers)
+    arrays = {
+        name: _column(list(columns[found[name]])) if name in found and data else
+        pa.nulls(len(data), type=pa.string())
+        for name in RAW_FIELDS
+    }
+    arrays["source_sheet"] = pa.array([sheet.name] * len(data), type=pa.string())
+    arrays["source_row"] = pa.array(numbers, type=pa.int64())
+    return pa.table(arrays)

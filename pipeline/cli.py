@@ -1,0 +1,287 @@
+"""The `storehealth` command line (SPEC section 5). Exit 0 ok, 1 bad input, 2 usage error."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.config import default_db_path
+from pipeline.errors import InputError, UsageError
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    help="Cumulative order history and store-health figures from rolling marketplace exports.",
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="History database (default: $STOREHEALTH_DB, else data/storehealth.duckdb).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+STORE_NAME = re.compile(r"^[\w][\w.\-]{0,63}$")
+
+
+def _db(db: Path | None) -> Path:
+    return db if db is not None else default_db_path()
+
+
+def _check_store(store: str) -> str:
+    if not STORE_NAME.match(store) or ".." in store:
+        raise UsageError(
+            f"store name {store!r} is not allowed: use letters, digits, '.', '-' or '_' "
+            "(at most 64, no path separators)"
+        )
+    return store
+
+
+def _parse_exported_at(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    raise UsageError(f"--exported-at {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM")
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    if isinstance(exc, UsageError):
+        err.print(f"[red]usage error:[/] {exc}", soft_wrap=True)
+        return typer.Exit(2)
+    err.print(f"[red]error:[/] {exc}", soft_wrap=True, markup=False)
+    return typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Export files, folders or globs.", show_default=False)],
+    store: Annotated[str, typer.Option("--store", help="The store these exports belong to.")],
+    platform: Annotated[
+        str | None,
+        typer.Option("--platform", help="aliexpress, ebay, 1688 or generic (default: detect)."),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="Mapping file for --platform generic.")
+    ] = None,
+    exported_at: Annotated[
+        str | None,
+        typer.Option("--exported-at", help="When the export was made (default: its latest event)."),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse a file with any unreadable row.")] = False,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Add exports to the history. Each file lands whole or not at all.
+
+    Example: storehealth ingest data/exports/ali-main --store ali-main
+    """
+    from pipeline.adapters import PLATFORMS
+    from pipeline.adapters.generic import load_mapping
+    from pipeline.database import connect
+    from pipeline.ingest import expand_paths, ingest_file
+
+    try:
+        _check_store(store)
+        if platform is not None and platform not in PLATFORMS:
+            raise UsageError(f"--platform {platform!r}: use one of {', '.join(PLATFORMS)}")
+        if mapping is not None and platform not in (None, "generic"):
+            raise UsageError("--mapping goes with --platform generic")
+        if platform == "generic" and mapping is None:
+            raise UsageError("--platform generic needs --mapping FILE (see the README)")
+        when = _parse_exported_at(exported_at)
+        files = expand_paths(paths)
+        if not files:
+            raise UsageError("no .xls, .xlsx or .csv file found in " + ", ".join(paths))
+        spec = load_mapping(mapping) if mapping else None
+        con = connect(_db(db))
+    except (InputError, UsageError) as exc:
+        raise _fail(exc) from None
+
+    results, failures = [], []
+    try:
+        for index, path in enumerate(files, 1):
+            label = f"[{index}/{len(files)}] {path.name}"
+            with err.status(f"{label}: reading") as status:
+                try:
+                    result = ingest_file(
+                        con,
+                        path,
+                        store=store,
+                        platform=platform if platform != "generic" else None,
+                        mapping=spec,
+                        exported_at=when,
+                        strict=strict,
+                        progress=lambda stage, label=label, status=status: status.update(
+                            f"{label}: {stage}"
+                        ),
+                    )
+                except InputError as exc:
+                    failures.append(exc.for_file(path))
+                    err.print(f"[red]refused[/] {exc.for_file(path).message}", soft_wrap=True, markup=False)
+                    continue
+            results.append(result)
+            _print_result(result, quiet=as_json)
+    finally:
+        con.close()
+    if as_json:
+        payload = {
+            "files": [r.as_dict() for r in results],
+            "refused": [{"path": str(f.path), "message": f.message} for f in failures],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    if failures:
+        raise typer.Exit(1)
+
+
+def _print_result(result, *, quiet: bool) -> None:
+    if result.outcome == "already ingested":
+        err.print(f"{result.path.name}: already ingested, nothing changed", markup=False)
+    else:
+        err.print(
+            f"{result.path.name}: {result.platform}, {result.rows_read} rows read, "
+            f"{result.new} new, {result.updated} updated, {result.unchanged} unchanged, "
+            f"{result.rejected} rejected (exported {result.exported_at:%Y-%m-%d %H:%M}, "
+            f"{result.exported_at_source})",
+            markup=False,
+        )
+        for sheet, row, order_id, reason in result.rejected_examples:
+            order = f" order {order_id}" if order_id else ""
+            err.print(f"  rejected: sheet {sheet!r} row {row}{order}: {reason}", markup=False)
+        if result.rejected > len(result.rejected_examples):
+            err.print(
+                f"  … and {result.rejected - len(result.rejected_examples)} more: "
+                "`storehealth status` lists them",
+                markup=False,
+            )
+    for warning in result.warnings:
+        err.print(f"  [yellow]warning:[/] {warning}", soft_wrap=True)
+
+
+@app.command()
+def status(
+    store: Annotated[str | None, typer.Option("--store", help="Only this store.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Per store: orders, date coverage, gaps between exports, export age, unknown values.
+
+    Example: storehealth status --store ali-main --json
+    """
+    from pipeline.database import connect
+    from pipeline.status import store_status
+
+    try:
+        con = connect(_db(db), read_only=True)
+        try:
+            report = store_status(con, store=store)
+        finally:
+            con.close()
+        if store is not None and not report["stores"]:
+            raise InputError(f"no store named {store!r} in the history", fix="run status without --store")
+    except (InputError, UsageError) as exc:
+        raise _fail(exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+        return
+    _print_status(report)
+
+
+def _print_status(report: dict) -> None:
+    if not report["stores"]:
+        out.print("The history is empty: ingest an export with `storehealth ingest PATH --store NAME`.")
+        return
+    table = Table(title="storehealth history")
+    for column in ("store", "platform", "files", "orders", "open", "closed", "orders from", "to",
+                   "latest export", "age (days)", "rejected rows"):
+        table.add_column(column)
+    for s in report["stores"]:
+        table.add_row(
+            s["store"], s["platforms"], str(s["files"]), str(s["orders"]), str(s["open_orders"]),
+            str(s["closed_orders"]), str(s["first_order_date"]), str(s["last_order_date"]),
+            str(s["latest_export_at"]), str(s["latest_export_age_days"]), str(s["rejected_rows"]),
+        )
+    out.print(table)
+    for s in report["stores"]:
+        for warning in s["warnings"]:
+            out.print(f"[yellow]{s['store']}: warning:[/] {warning}", soft_wrap=True)
+        for u in s["unknown_values"]:
+            out.print(
+                f"{s['store']}: unknown {u['kind']} {u['raw_value']!r} in {u['orders']} orders "
+                "(counted as other; add it to pipeline/vocabulary.toml)",
+                soft_wrap=True, markup=False,
+            )
+        for r in s["rejected_examples"]:
+            out.print(
+                f"{s['store']}: rejected {r['path']} row {r['row_number']}: {r['reason']}",
+                soft_wrap=True, markup=False,
+            )
+
+
+@app.command()
+def demo(
+    root: Annotated[
+        Path | None, typer.Option("--exports", help="Where to write the demo exports.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Generate realistic exports for three stores, ingest them and show the status.
+
+    Example: storehealth demo --db /tmp/demo.duckdb
+    """
+    from pipeline.config import exports_dir
+    from pipeline.database import connect
+    from pipeline.demo_exports import write_demo_exports
+    from pipeline.ingest import ingest_file
+    from pipeline.status import store_status
+
+    root = root or exports_dir()
+    with err.status("writing demo exports"):
+        written = write_demo_exports(root)
+    err.print(f"wrote {len(written)} demo exports under {root}")
+    try:
+        con = connect(_db(db))
+        try:
+            for store, path in written:
+                result = ingest_file(con, path, store=store)
+                _print_result(result, quiet=False)
+            report = store_status(con)
+        finally:
+            con.close()
+    except InputError as exc:
+        raise _fail(exc) from None
+    _print_status(report)
+
+
+def main() -> None:
+    """Console entry point: usage errors exit 2, bad input 1, never a traceback for either."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing half-written was kept")
+        sys.exit(130)
+    except Exception as exc:  # a bug, not bad input: say so plainly, keep the details short
+        err.print(
+            f"internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}. "
+            "Nothing half-written was kept. This is a storehealth bug: please report it with "
+            "the command you ran.",
+            markup=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)

@@ -1,0 +1,51 @@
+"""Errors a seller can act on: which file, which row, what is wrong, what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Bad input: exit status 1 and a one-paragraph message, never a traceback."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        path: Path | str | None = None,
+        row: int | None = None,
+        sheet: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.path = Path(path) if path is not None else None
+        self.row = row
+        self.sheet = sheet
+        self.fix = fix
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}"
+            if self.sheet:
+                where += f", sheet {self.sheet!r}"
+            if self.row is not None:
+                where += f", row {self.row}"
+            where += ": "
+        text = where + self.problem.rstrip(".") + "."
+        if self.fix:
+            text += " " + self.fix.rstrip(".") + "."
+        return text
+
+    def for_file(self, path: Path) -> InputError:
+        """Attach the file name to an error raised below the file level."""
+        if self.path is None:
+            self.path = Path(path)
+            self.args = (self.message,)
+        return self
+
+
+class UsageError(Exception):
+    """Wrong command-line use: exit status 2."""

@@ -1,0 +1,303 @@
+"""Landing one export file in the history: read, stage, check, merge, all in one transaction."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from pipeline.adapters.generic import Mapping
+from pipeline.adapters.table import build_raw_export
+from pipeline.database import build_model, buyer_salt, run_statement
+from pipeline.errors import InputError, UsageError
+from pipeline.readers import SUPPORTED_SUFFIXES, read_sheets
+
+DEFAULT_CURRENCY = {"1688": "CNY"}
+REJECT_EXAMPLES = 5
+
+
+@dataclass
+class IngestResult:
+    """What one file did to the history."""
+
+    path: Path
+    outcome: str  # "ingested" | "already ingested"
+    store: str
+    platform: str = ""
+    rows_read: int = 0
+    orders: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    exported_at: datetime | None = None
+    exported_at_source: str = ""
+    first_order_date: object = None
+    last_order_date: object = None
+    warnings: list[str] = field(default_factory=list)
+    rejected_examples: list[tuple[str, int, str | None, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "path": str(self.path),
+            "outcome": self.outcome,
+            "store": self.store,
+            "platform": self.platform,
+            "rows_read": self.rows_read,
+            "orders": self.orders,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "exported_at": self.exported_at.isoformat(sep=" ") if self.exported_at else None,
+            "exported_at_source": self.exported_at_source,
+            "warnings": self.warnings,
+        }
+
+
+def expand_paths(paths: Iterable[str]) -> list[Path]:
+    """Files, folders (every supported file inside, sorted) and globs, each file once."""
+    found: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not p.name.startswith((".", "~$"))
+                )
+            )
+        elif path.exists():
+            found.append(path)
+        elif any(ch in text for ch in "*?["):
+            matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
+            if not matches:
+                raise UsageError(f"no file matches {text}")
+            found.extend(m for m in matches if m.is_file())
+        else:
+            raise UsageError(f"{text}: no such file or folder")
+    unique: dict[Path, None] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), None)
+    return list(unique)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    store: str,
+    platform: str | None = None,
+    mapping: Mapping | None = None,
+    exported_at: datetime | None = None,
+    strict: bool = False,
+    progress: Callable[[str], None] = lambda _stage: None,
+) -> IngestResult:
+    """Land one file whole or not at all; a bad file raises InputError and changes nothing."""
+    path = Path(path)
+    sha = file_sha256(path)
+    known = con.execute(
+        "select store, platform, path from ingested_files where sha256 = ?", [sha]
+    ).fetchone()
+    if known:
+        result = IngestResult(path=path, outcome="already ingested", store=known[0], platform=known[1])
+        if known[0] != store:
+            result.warnings.append(
+                f"this file was already ingested for store {known[0]!r} (as {known[2]}), "
+                f"not {store!r}; nothing changed"
+            )
+        return result
+
+    progress("reading")
+    sheets = read_sheets(path)
+    spec = mapping.spec() if mapping else None
+    raw = build_raw_export(path, sheets, platform=None if spec else platform, spec=spec)
+    del sheets
+    result = IngestResult(path=path, outcome="ingested", store=store, platform=raw.platform)
+    result.warnings.extend(raw.warnings)
+    result.rows_read = raw.rows_read
+    if result.rows_read == 0:
+        raise InputError(
+            "the file has a header row but no order rows",
+            path=path,
+            fix="check that the export's date range holds orders and export again",
+        )
+
+    progress("checking")
+    con.execute("begin")
+    try:
+        _stage(con, raw, store=store, mapping=mapping, sha=sha)
+        _check_rows(con, raw, result, strict=strict)
+        _set_export_time(con, result, exported_at)
+        progress("merging")
+        _merge(con, result)
+        _record(con, raw, result, sha)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("raw_export")
+    return result
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection, raw, *, store: str, mapping: Mapping | None, sha: str
+) -> None:
+    con.register("raw_export", raw.table)
+    file_id = con.execute("select nextval('ingested_file_ids')").fetchone()[0]
+    con.execute(
+        "create or replace temp table ingest_context as select "
+        "?::varchar as platform, ?::varchar as store, ?::bigint as file_id, "
+        "?::varchar as sha256, ?::varchar as buyer_salt, ?::varchar as default_currency, "
+        "null::timestamp as exported_at, null::varchar as seen_key",
+        [
+            raw.platform,
+            store,
+            file_id,
+            sha,
+            buyer_salt(con),
+            (mapping.currency if mapping else None) or DEFAULT_CURRENCY.get(raw.platform),
+        ],
+    )
+    con.execute(
+        "create or replace temp table mapping_alias (kind varchar, raw_key varchar, "
+        "status varchar, close_cause varchar, cancel_reason varchar)"
+    )
+    if mapping:
+        con.executemany("insert into mapping_alias values (?, ?, ?, ?, ?)", mapping.value_rows)
+    build_model(con, "stg_export_rows")
+    build_model(con, "stg_platform_orders", source=f"stg_{raw.platform}_orders")
+    build_model(con, "int_export_rows")
+
+
+def _check_rows(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, *, strict: bool) -> None:
+    rejected = con.execute(
+        "select source_sheet, source_row, order_id, reject_reason from int_export_rows "
+        "where reject_reason is not null order by source_sheet, source_row"
+    ).fetchall()
+    rejected = list(raw.unreadable) + rejected
+    result.rejected = len(rejected)
+    result.rejected_examples = rejected[:REJECT_EXAMPLES]
+    con.execute(
+        "create or replace temp table export_rejects "
+        "(sheet varchar, row_number bigint, order_id varchar, reason varchar)"
+    )
+    if rejected:
+        con.executemany("insert into export_rejects values (?, ?, ?, ?)", rejected)
+    if rejected and (strict or len(rejected) == result.rows_read):
+        sheet, row, order_id, reason = rejected[0]
+        more = f" (and {len(rejected) - 1} more rows)" if len(rejected) > 1 else ""
+        what = "--strict refuses a file with unreadable rows" if strict else "no row can be read"
+        raise InputError(
+            f"{what}: {reason}" + (f" for order {order_id}" if order_id else "") + more,
+            path=raw.path,
+            row=row,
+            sheet=sheet if len(raw.table.column("source_sheet").unique()) > 1 else None,
+            fix="fix those cells or export the file again; nothing was ingested",
+        )
+    build_model(con, "int_export_order_lines")
+    build_model(con, "int_export_conflicts")
+    conflicts = con.execute("select * from int_export_conflicts").fetchall()
+    if conflicts:
+        order_id, sheets, rows, statuses = conflicts[0]
+        shown = " and ".join(
+            f"row {r} ({s!r})" for r, s in zip(rows[:2], statuses[:2], strict=True)
+        )
+        more = f"; {len(conflicts) - 1} more orders conflict too" if len(conflicts) > 1 else ""
+        raise InputError(
+            f"order {order_id} appears twice with different content, {shown}{more}. "
+            "The file contradicts itself and was refused whole",
+            path=raw.path,
+            fix="export the orders again; if the platform's file really holds both rows, "
+            "delete the outdated one and ingest the corrected copy",
+        )
+    build_model(con, "int_export_orders")
+
+
+def _set_export_time(
+    con: duckdb.DuckDBPyConnection, result: IngestResult, exported_at: datetime | None
+) -> None:
+    source = "given"
+    if exported_at is None:
+        source = "latest event in file"
+        exported_at = con.execute(
+            "select max(greatest(created_at, coalesce(paid_at, created_at), "
+            "coalesce(shipped_at, created_at), coalesce(received_at, created_at), "
+            "coalesce(closed_at, created_at))) from int_export_orders"
+        ).fetchone()[0]
+    con.execute(
+        "update ingest_context set exported_at = ?, "
+        "seen_key = strftime(?::timestamp, '%Y%m%d%H%M%S') || '|' || sha256",
+        [exported_at, exported_at],
+    )
+    result.exported_at = exported_at
+    result.exported_at_source = source
+
+
+def _merge(con: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
+    con.execute(
+        "create or replace temp table current_before as "
+        "select order_id, current_hash from orders_current "
+        "semi join int_export_orders using (platform, store, order_id)"
+    )
+    run_statement(con, "order_snapshots_seen")
+    run_statement(con, "order_snapshots_new")
+    build_model(con, "orders_current_rebuilt")
+    con.execute(
+        "delete from orders_current where (platform, store, order_id) in "
+        "(select (platform, store, order_id) from orders_current_rebuilt)"
+    )
+    con.execute("insert into orders_current select * from orders_current_rebuilt")
+    counts = con.execute(
+        "select count(*), count(*) filter (where before.order_id is null), "
+        "count(*) filter (where before.current_hash <> after.current_hash) "
+        "from orders_current_rebuilt as after "
+        "left join current_before as before using (order_id)"
+    ).fetchone()
+    result.orders, result.new, result.updated = counts
+    result.unchanged = result.orders - result.new - result.updated
+    result.first_order_date, result.last_order_date = con.execute(
+        "select min(created_at)::date, max(created_at)::date from int_export_orders"
+    ).fetchone()
+
+
+def _record(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, sha: str) -> None:
+    con.execute(
+        "insert into ingested_files select file_id, ?, ?, platform, store, ?, ?, ?, ?, ?, ?, "
+        "?, ?, exported_at, ?, ? from ingest_context",
+        [
+            str(raw.path),
+            sha,
+            result.rows_read,
+            result.orders,
+            result.new,
+            result.updated,
+            result.unchanged,
+            result.rejected,
+            result.first_order_date,
+            result.last_order_date,
+            result.exported_at_source,
+            datetime.now(),
+        ],
+    )
+    con.execute(
+        "insert into rejected_rows select (select file_id from ingest_context), sheet, "
+        "row_number, order_id, reason from export_rejects"
+    )

@@ -1,0 +1,68 @@
+"""Read any supported export into plain rows of cells, whatever its format or encoding.
+
+The format is sniffed from the file's first bytes, not its name: platforms and colleagues
+rename files, and an `.xls` that is really a web page must be told apart from a workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import InputError
+
+SUPPORTED_SUFFIXES = (".xls", ".xlsx", ".xlsm", ".csv", ".txt", ".tsv")
+
+
+@dataclass
+class Sheet:
+    """One sheet (or the one table of a text file): cells as read, rows numbered from 1."""
+
+    name: str
+    rows: list[list[object]]
+
+
+def sniff_format(head: bytes) -> str:
+    """`xlsx`, `xls`, `html` or `text`, from the file's magic bytes."""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if stripped.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
+        return "html"
+    return "text"
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """Every sheet of the file, as rows of cells."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise InputError(
+            f"cannot open the file ({exc.strerror})",
+            path=path,
+            fix="check the path and that you may read it",
+        ) from None
+    if not head:
+        raise InputError(
+            "the file is empty",
+            path=path,
+            fix="export the orders again from the seller back-end and ingest the new file",
+        )
+    kind = sniff_format(head)
+    if kind in ("xlsx", "xls"):
+        from pipeline.readers.excel import read_workbook
+
+        return read_workbook(path)
+    if kind == "html":
+        raise InputError(
+            "this is a web page saved with a spreadsheet name, not a workbook",
+            path=path,
+            fix="open it in Excel or WPS and save it as .xlsx, then ingest that file",
+        )
+    from pipeline.readers.delimited import read_delimited
+
+    return read_delimited(path)

@@ -1,0 +1,35 @@
+-- Staging: AliExpress rows with their raw status, close reason (订单关闭原因) and cancel reason
+-- (取消原因) looked up in the vocabulary. Status `finished` and cause `buyer_cancelled` are
+-- resolved later, once payment and receipt are known.
+with
+
+export_rows as (select * from stg_export_rows),
+
+status_aliases as (
+    select raw_key, code from vocab_alias where kind = 'status' and platform = 'aliexpress'
+),
+
+cause_aliases as (
+    select raw_key, code from vocab_alias where kind = 'close_cause' and platform = 'aliexpress'
+),
+
+reason_aliases as (
+    select raw_key, code from vocab_alias where kind = 'cancel_reason' and platform = 'any'
+),
+
+final as (
+    select
+        export_rows.*,
+        status_aliases.code as status_code,
+        case when export_rows.close_reason_raw is not null
+             then coalesce(cause_aliases.code, 'other') end as cause_code,
+        case when export_rows.cancel_reason_raw is not null
+             then coalesce(reason_aliases.code, 'other') end as cancel_reason,
+        cast(null as varchar) as line_key
+    from export_rows
+    left join status_aliases on lower(export_rows.status_raw) = status_aliases.raw_key
+    left join cause_aliases on lower(export_rows.close_reason_raw) = cause_aliases.raw_key
+    left join reason_aliases on lower(export_rows.cancel_reason_raw) = reason_aliases.raw_key
+)
+
+select * from final

@@ -1,0 +1,142 @@
+-- Staging: one export's rows, cells cleaned and typed; a cell that cannot be read becomes a
+-- reject reason. Buyer identity leaves this model only as a salted hash.
+with
+
+raw_rows as (select * from raw_export),
+
+context as (select * from ingest_context),
+
+cleaned as (
+    select
+        source_sheet,
+        source_row,
+        clean_text(order_id) as order_id,
+        clean_text(status) as status_raw,
+        clean_text(coalesce(clean_text(buyer_id), buyer_email)) as buyer_key,
+        clean_text(buyer_country) as buyer_country,
+        clean_text(created_at) as created_raw,
+        clean_text(paid_at) as paid_raw,
+        clean_text(shipped_at) as shipped_raw,
+        clean_text(received_at) as received_raw,
+        clean_text(closed_at) as closed_raw,
+        clean_text(ship_deadline) as deadline_raw,
+        clean_text(product_amount) as product_amount_raw,
+        clean_text(shipping_fee) as shipping_fee_raw,
+        clean_text(discount) as discount_raw,
+        clean_text(order_amount) as order_amount_raw,
+        clean_text(line_amount) as line_amount_raw,
+        clean_text(product_info) as product_info,
+        clean_text(quantity) as quantity_raw,
+        clean_text(item_id) as item_id,
+        clean_text(remark) as remark,
+        clean_text(shipping_method) as shipping_method,
+        replace(clean_text(tracking), '：', ':') as tracking,
+        clean_text(carrier) as carrier_raw,
+        clean_text(tracking_number) as tracking_number_raw,
+        clean_text(close_reason) as close_reason_raw,
+        clean_text(cancel_reason) as cancel_reason_raw,
+        clean_text(cancel_status) as cancel_status_raw
+    from raw_rows
+),
+
+typed as (
+    select
+        cleaned.*,
+        parse_time(created_raw) as created_at,
+        parse_time(paid_raw) as paid_at,
+        parse_time(shipped_raw) as shipped_at,
+        parse_time(received_raw) as received_at,
+        parse_time(closed_raw) as closed_at,
+        parse_time(deadline_raw) as ship_deadline,
+        parse_amount(product_amount_raw) as product_amount,
+        parse_amount(shipping_fee_raw) as shipping_fee,
+        parse_amount(discount_raw) as discount,
+        parse_amount(coalesce(order_amount_raw, line_amount_raw)) as order_amount,
+        try_cast(parse_amount(quantity_raw) as integer) as quantity_cell,
+        coalesce(
+            amount_currency(order_amount_raw),
+            amount_currency(line_amount_raw),
+            amount_currency(product_amount_raw),
+            context.default_currency
+        ) as currency,
+        coalesce(
+            carrier_raw,
+            case when tracking like '%:%' then nullif(trim(split_part(tracking, ':', 1)), '') end
+        ) as carrier,
+        coalesce(
+            tracking_number_raw,
+            case when tracking like '%:%'
+                 then nullif(trim(tracking[strpos(tracking, ':') + 1:]), '')
+                 else tracking end
+        ) as tracking_number,
+        case when buyer_key is not null
+             then sha256(context.buyer_salt || '|' || context.platform || '|' || lower(buyer_key))
+        end as buyer_hash
+    from cleaned, context
+),
+
+checked as (
+    select
+        typed.*,
+        nullif(concat_ws('; ',
+            case when order_id is null then 'no order id' end,
+            case when created_raw is null then 'no order date'
+                 when created_at is null then 'order date ' || created_raw || ' is not a date' end,
+            case when paid_raw is not null and paid_at is null
+                 then 'payment time ' || paid_raw || ' is not a date' end,
+            case when shipped_raw is not null and shipped_at is null
+                 then 'shipping time ' || shipped_raw || ' is not a date' end,
+            case when received_raw is not null and received_at is null
+                 then 'receipt time ' || received_raw || ' is not a date' end,
+            case when closed_raw is not null and closed_at is null
+                 then 'close time ' || closed_raw || ' is not a date' end,
+            case when deadline_raw is not null and ship_deadline is null
+                 then 'ship deadline ' || deadline_raw || ' is not a date' end,
+            case when product_amount_raw is not null and product_amount is null
+                 then 'product amount ' || product_amount_raw || ' is not an amount' end,
+            case when shipping_fee_raw is not null and shipping_fee is null
+                 then 'shipping fee ' || shipping_fee_raw || ' is not an amount' end,
+            case when coalesce(order_amount_raw, line_amount_raw) is not null and order_amount is null
+                 then 'order amount ' || coalesce(order_amount_raw, line_amount_raw)
+                      || ' is not an amount' end,
+            case when quantity_raw is not null and quantity_cell is null
+                 then 'quantity ' || quantity_raw || ' is not a number' end
+        ), '') as parse_problem
+    from typed
+),
+
+final as (
+    select
+        source_sheet,
+        source_row,
+        order_id,
+        status_raw,
+        created_at,
+        paid_at,
+        shipped_at,
+        received_at,
+        closed_at,
+        ship_deadline,
+        currency,
+        product_amount,
+        shipping_fee,
+        discount,
+        order_amount,
+        buyer_hash,
+        buyer_country,
+        shipping_method,
+        carrier,
+        tracking_number,
+        item_id,
+        coalesce(quantity_cell, product_quantity(product_info)) as quantity,
+        product_count(product_info) as item_count,
+        product_info,
+        remark,
+        close_reason_raw,
+        cancel_reason_raw,
+        cancel_status_raw,
+        parse_problem
+    from checked
+)
+
+select * from final

@@ -1,0 +1,81 @@
+"""`storehealth status`: what the history holds per store, its gaps, and what needs a look."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+
+from pipeline.config import STALE_EXPORT_DAYS
+from pipeline.database import sql_text
+
+REJECT_EXAMPLES = 10
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def store_status(
+    con: duckdb.DuckDBPyConnection, *, store: str | None = None, today: date | None = None
+) -> dict:
+    """Per store: orders, coverage, gaps, export age with the stale warning, unknowns, rejects."""
+    today = today or date.today()
+    overview = _rows(con, sql_text("store_overview"))
+    gaps = _rows(con, sql_text("store_coverage_gaps"))
+    unknown = _rows(con, sql_text("unknown_raw_values"))
+    rejects = _rows(
+        con,
+        "select f.store, f.path, r.sheet, r.row_number, r.order_id, r.reason "
+        "from rejected_rows r join ingested_files f using (file_id) "
+        "order by f.store, f.file_id, r.sheet, r.row_number",
+    )
+    stores = []
+    for row in overview:
+        if store is not None and row["store"] != store:
+            continue
+        name = row["store"]
+        latest = row["latest_export_at"]
+        age_days = (today - latest.date()).days if latest else None
+        warnings = []
+        if age_days is not None and age_days > STALE_EXPORT_DAYS:
+            lost_before = today.toordinal() - 90
+            warnings.append(
+                f"the latest export is {age_days} days old: export now, or orders from before "
+                f"{date.fromordinal(lost_before).isoformat()} will be lost for good"
+            )
+        store_gaps = [
+            {k: _jsonable(v) for k, v in g.items() if k != "store"} for g in gaps if g["store"] == name
+        ]
+        for gap in store_gaps:
+            warnings.append(
+                f"no export covers {gap['gap_from']} to {gap['gap_to']} ({gap['gap_days']} days): "
+                "orders created then may be missing"
+            )
+        store_rejects = [r for r in rejects if r["store"] == name]
+        stores.append(
+            {
+                **{k: _jsonable(v) for k, v in row.items()},
+                "latest_export_age_days": age_days,
+                "gaps": store_gaps,
+                "unknown_values": [
+                    {k: v for k, v in u.items() if k != "store"} for u in unknown if u["store"] == name
+                ],
+                "rejected_examples": [
+                    {k: _jsonable(v) for k, v in r.items() if k != "store"}
+                    for r in store_rejects[:REJECT_EXAMPLES]
+                ],
+                "warnings": warnings,
+            }
+        )
+    return {"today": today.isoformat(), "stores": stores}
