@@ -24,6 +24,8 @@ app = typer.Typer(
 )
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
+if not out.is_terminal:
+    out = Console(highlight=False, width=200)
 
 DbOption = Annotated[
     Path | None,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import duckdb
 
-from pipeline.config import STALE_EXPORT_DAYS
+from pipeline.config import EXPORT_WINDOW_DAYS, STALE_EXPORT_DAYS
 from pipeline.database import sql_text
 
 REJECT_EXAMPLES = 10
@@ -24,6 +24,24 @@ def _jsonable(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def stale_export_warning(latest_export: date, today: date) -> str:
+    """Say what the next export can no longer reach: orders created after the latest export
+    are only safe while that date is inside the platform's three-month export window."""
+    age = (today - latest_export).days
+    reach_until = latest_export + timedelta(days=EXPORT_WINDOW_DAYS)
+    if today <= reach_until:
+        return (
+            f"the latest export is {age} days old: export now, or from {reach_until.isoformat()} "
+            f"on, orders created after {latest_export.isoformat()} start to be lost for good"
+        )
+    lost_to = today - timedelta(days=EXPORT_WINDOW_DAYS)
+    return (
+        f"the latest export is {age} days old: orders created between {latest_export.isoformat()} "
+        f"and {lost_to.isoformat()} are older than any new export reaches and may be lost; "
+        "export now so that nothing more is lost"
+    )
 
 
 def store_status(
@@ -49,11 +67,7 @@ def store_status(
         age_days = (today - latest.date()).days if latest else None
         warnings = []
         if age_days is not None and age_days > STALE_EXPORT_DAYS:
-            lost_before = today.toordinal() - 90
-            warnings.append(
-                f"the latest export is {age_days} days old: export now, or orders from before "
-                f"{date.fromordinal(lost_before).isoformat()} will be lost for good"
-            )
+            warnings.append(stale_export_warning(latest.date(), today))
         store_gaps = [
             {k: _jsonable(v) for k, v in g.items() if k != "store"} for g in gaps if g["store"] == name
         ]

@@ -1,0 +1,33 @@
+# The front door: `make demo` and `make test` from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint lab bench clean requirements
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+requirements: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/storehealth demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests benchmarks
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=. || { echo "JupyterLab arrives with the reports issue: pip install jupyterlab"; exit 1; }
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
