@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.adapters import RAW_FIELDS, PlatformSpec, detect_platform, platform_specs
 from pipeline.errors import InputError
@@ -63,13 +64,18 @@ def _header_row(rows: list[list[object]], choose) -> tuple[int, list[str], str] 
 
 
 def _is_blank(row: list[object]) -> bool:
-    return all(cell_text(c).strip() == "" for c in row)
+    try:
+        return not "".join(row).strip()  # type: ignore[arg-type]
+    except TypeError:
+        return all(cell_text(c).strip() == "" for c in row)
 
 
-def _column(values: list[object]) -> pa.Array:
+def _column(values: tuple[object, ...]) -> pa.Array:
+    """Cells as trimmed text, empty cells null (vectorised: this runs over every cell)."""
     if not all(type(v) is str for v in values):
-        values = [cell_text(v) for v in values]
-    return pa.array(values, type=pa.string())
+        values = tuple(cell_text(v) for v in values)
+    array = pc.utf8_trim_whitespace(pa.array(values, type=pa.string()))
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
 
 def build_raw_export(
@@ -161,20 +167,21 @@ def _sheet_table(
         row_number = header_index + offset + 2
         if _is_blank(row):
             continue
-        if _EBAY_TRAILER.match(cell_text(row[0]) if row else "") and _is_blank(row[1:]):
-            continue
-        if len(row) > width and not _is_blank(row[width:]):
-            order_id = cell_text(row[order_col]).strip() if order_col is not None else None
-            export.unreadable.append(
-                (
-                    sheet.name,
-                    row_number,
-                    order_id or None,
-                    f"the row has {len(row)} cells but the header only {width}: "
-                    "cells have shifted, check for an unquoted comma or tab",
+        if len(row) != width or not row[0]:
+            if _EBAY_TRAILER.match(cell_text(row[0]) if row else "") and _is_blank(row[1:]):
+                continue
+            if len(row) > width and not _is_blank(row[width:]):
+                order_id = cell_text(row[order_col]).strip() if order_col is not None else None
+                export.unreadable.append(
+                    (
+                        sheet.name,
+                        row_number,
+                        order_id or None,
+                        f"the row has {len(row)} cells but the header only {width}: "
+                        "cells have shifted, check for an unquoted comma or tab",
+                    )
                 )
-            )
-            continue
+                continue
         if len(row) != width:
             row = list(row[:width]) + [""] * (width - len(row))
         data.append(row)
@@ -182,7 +189,7 @@ def _sheet_table(
     columns = list(zip(*data, strict=True)) if data else [()] * width
     found = spec.columns(headers)
     arrays = {
-        name: _column(list(columns[found[name]])) if name in found and data else
+        name: _column(columns[found[name]]) if name in found and data else
         pa.nulls(len(data), type=pa.string())
         for name in RAW_FIELDS
     }

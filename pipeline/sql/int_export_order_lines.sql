@@ -5,25 +5,26 @@ with
 export_rows as (select * from int_export_rows where reject_reason is null),
 
 hashed as (
+    -- hash() is fast but not stable across DuckDB versions: fine for comparing rows of one
+    -- file; the persisted state_hash (int_export_orders) uses md5.
     select
         *,
-        md5(cast(row(
+        hash(
             status, status_raw, created_at, paid_at, shipped_at, received_at, closed_at,
             ship_deadline, currency, product_amount, shipping_fee, discount, order_amount,
             buyer_hash, buyer_country, shipping_method, carrier, tracking_number, remark,
             close_reason_raw, cancel_reason_raw, close_cause, cancel_reason
-        ) as varchar)) as order_hash,
-        md5(cast(row(item_count, quantity, product_info) as varchar)) as line_hash
+        ) as order_hash,
+        hash(item_count, quantity, product_info) as line_hash
     from export_rows
 ),
 
 final as (
-    select
-        * exclude (source_sheet, source_row),
-        min(source_sheet) as source_sheet,
-        min(source_row) as source_row
+    select *
     from hashed
-    group by all
+    qualify row_number() over (
+        partition by order_id, order_hash, line_hash, line_key order by source_sheet, source_row
+    ) = 1
 )
 
 select * from final

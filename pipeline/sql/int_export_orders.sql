@@ -1,52 +1,95 @@
 -- Intermediate: one row per order of one export, line items summed, with the hash of its
--- state. Only built once int_export_conflicts is empty.
+-- state. Only built once int_export_conflicts is empty, so an order's rows differ at most in
+-- their line items.
 with
 
 order_lines as (select * from int_export_order_lines),
 
 context as (select * from ingest_context),
 
-orders as (
+multi_line_totals as (
     select
         order_id,
-        any_value(status) as status,
-        any_value(status_raw) as status_raw,
-        any_value(created_at) as created_at,
-        any_value(paid_at) as paid_at,
-        any_value(shipped_at) as shipped_at,
-        any_value(received_at) as received_at,
-        any_value(closed_at) as closed_at,
-        any_value(ship_deadline) as ship_deadline,
-        any_value(currency) as currency,
-        any_value(product_amount) as product_amount,
-        any_value(shipping_fee) as shipping_fee,
-        any_value(discount) as discount,
-        any_value(order_amount) as order_amount,
-        any_value(buyer_hash) as buyer_hash,
-        any_value(buyer_country) as buyer_country,
-        any_value(shipping_method) as shipping_method,
-        any_value(carrier) as carrier,
-        any_value(tracking_number) as tracking_number,
-        cast(case when count(*) > 1 then count(*) else any_value(item_count) end as integer)
-            as item_count,
+        cast(count(*) as integer) as item_count,
         cast(sum(quantity) as integer) as quantity,
         string_agg(product_info, chr(10) order by line_key) as product_info,
-        any_value(remark) as remark,
-        any_value(close_reason_raw) as close_reason_raw,
-        any_value(cancel_reason_raw) as cancel_reason_raw,
-        any_value(close_cause) as close_cause,
-        any_value(cancel_reason) as cancel_reason
+        string_agg(coalesce(line_key, '') || ':' || coalesce(quantity::varchar, ''), '|'
+                   order by line_key) as lines_text
     from order_lines
     group by order_id
+    having count(*) > 1
+),
+
+first_lines as (
+    select *
+    from order_lines
+    qualify row_number() over (partition by order_id order by source_sheet, source_row) = 1
 ),
 
 final as (
     select
         context.platform,
         context.store,
-        orders.*,
-        md5(cast(orders as varchar)) as state_hash
-    from orders, context
+        first_lines.order_id,
+        first_lines.status,
+        first_lines.status_raw,
+        first_lines.created_at,
+        first_lines.paid_at,
+        first_lines.shipped_at,
+        first_lines.received_at,
+        first_lines.closed_at,
+        first_lines.ship_deadline,
+        first_lines.currency,
+        first_lines.product_amount,
+        first_lines.shipping_fee,
+        first_lines.discount,
+        first_lines.order_amount,
+        first_lines.buyer_hash,
+        first_lines.buyer_country,
+        first_lines.shipping_method,
+        first_lines.carrier,
+        first_lines.tracking_number,
+        coalesce(multi_line_totals.item_count, first_lines.item_count) as item_count,
+        coalesce(multi_line_totals.quantity, first_lines.quantity) as quantity,
+        coalesce(multi_line_totals.product_info, first_lines.product_info) as product_info,
+        first_lines.remark,
+        first_lines.close_reason_raw,
+        first_lines.cancel_reason_raw,
+        first_lines.close_cause,
+        first_lines.cancel_reason,
+        -- every field, nulls as chr(30), so that the hash is stable and shifts cannot collide
+        md5(concat_ws(chr(31),
+            coalesce(first_lines.status::varchar, chr(30)),
+            coalesce(first_lines.status_raw::varchar, chr(30)),
+            coalesce(first_lines.created_at::varchar, chr(30)),
+            coalesce(first_lines.paid_at::varchar, chr(30)),
+            coalesce(first_lines.shipped_at::varchar, chr(30)),
+            coalesce(first_lines.received_at::varchar, chr(30)),
+            coalesce(first_lines.closed_at::varchar, chr(30)),
+            coalesce(first_lines.ship_deadline::varchar, chr(30)),
+            coalesce(first_lines.currency::varchar, chr(30)),
+            coalesce(first_lines.product_amount::varchar, chr(30)),
+            coalesce(first_lines.shipping_fee::varchar, chr(30)),
+            coalesce(first_lines.discount::varchar, chr(30)),
+            coalesce(first_lines.order_amount::varchar, chr(30)),
+            coalesce(first_lines.buyer_hash::varchar, chr(30)),
+            coalesce(first_lines.buyer_country::varchar, chr(30)),
+            coalesce(first_lines.shipping_method::varchar, chr(30)),
+            coalesce(first_lines.carrier::varchar, chr(30)),
+            coalesce(first_lines.tracking_number::varchar, chr(30)),
+            coalesce(first_lines.remark::varchar, chr(30)),
+            coalesce(first_lines.close_reason_raw::varchar, chr(30)),
+            coalesce(first_lines.cancel_reason_raw::varchar, chr(30)),
+            coalesce(first_lines.close_cause::varchar, chr(30)),
+            coalesce(first_lines.cancel_reason::varchar, chr(30)),
+            coalesce(coalesce(multi_line_totals.item_count, first_lines.item_count)::varchar, chr(30)),
+            coalesce(coalesce(multi_line_totals.quantity, first_lines.quantity)::varchar, chr(30)),
+            coalesce(coalesce(multi_line_totals.product_info, first_lines.product_info), chr(30)),
+            coalesce(multi_line_totals.lines_text, chr(30))
+        )) as state_hash
+    from first_lines
+    cross join context
+    left join multi_line_totals using (order_id)
 )
 
 select * from final

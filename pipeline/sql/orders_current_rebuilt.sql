@@ -9,13 +9,7 @@
 -- reason is one the platform counts against the seller (vocabulary seller_fault).
 with
 
-touched as (select platform, store, order_id from int_export_orders),
-
-snapshots as (
-    select order_snapshots.*
-    from order_snapshots
-    semi join touched using (platform, store, order_id)
-),
+latest as (select * from int_order_latest_values),
 
 fault_reasons as (
     select code from vocab_code where kind = 'cancel_reason' and seller_fault
@@ -23,58 +17,6 @@ fault_reasons as (
 
 fault_causes as (
     select code from vocab_code where kind = 'close_cause' and seller_fault
-),
-
-latest as (
-    select
-        platform,
-        store,
-        order_id,
-        arg_max(status, last_seen_key) as status,
-        arg_max(status_raw, last_seen_key) filter (where status_raw is not null) as status_raw,
-        arg_max(created_at, last_seen_key) as created_at,
-        arg_max(paid_at, last_seen_key) filter (where paid_at is not null) as paid_at,
-        arg_max(shipped_at, last_seen_key) filter (where shipped_at is not null) as shipped_at,
-        arg_max(received_at, last_seen_key) filter (where received_at is not null) as received_at,
-        arg_max(closed_at, last_seen_key) filter (where closed_at is not null) as closed_at,
-        arg_max(ship_deadline, last_seen_key) filter (where ship_deadline is not null)
-            as ship_deadline,
-        arg_max(currency, last_seen_key) filter (where currency is not null) as currency,
-        arg_max(product_amount, last_seen_key) filter (where product_amount is not null)
-            as product_amount,
-        arg_max(shipping_fee, last_seen_key) filter (where shipping_fee is not null)
-            as shipping_fee,
-        arg_max(discount, last_seen_key) filter (where discount is not null) as discount,
-        arg_max(order_amount, last_seen_key) filter (where order_amount is not null)
-            as order_amount,
-        arg_max(buyer_hash, last_seen_key) filter (where buyer_hash is not null) as buyer_hash,
-        arg_max(buyer_country, last_seen_key) filter (where buyer_country is not null)
-            as buyer_country,
-        arg_max(shipping_method, last_seen_key) filter (where shipping_method is not null)
-            as shipping_method,
-        arg_max(carrier, last_seen_key) filter (where carrier is not null) as carrier,
-        arg_max(tracking_number, last_seen_key) filter (where tracking_number is not null)
-            as tracking_number,
-        arg_max(item_count, last_seen_key) filter (where item_count is not null) as item_count,
-        arg_max(quantity, last_seen_key) filter (where quantity is not null) as quantity,
-        arg_max(product_info, last_seen_key) filter (where product_info is not null)
-            as product_info,
-        arg_max(remark, last_seen_key) filter (where remark is not null) as remark,
-        arg_max(close_reason_raw, last_seen_key) filter (where close_reason_raw is not null)
-            as close_reason_raw,
-        arg_max(cancel_reason_raw, last_seen_key) filter (where cancel_reason_raw is not null)
-            as cancel_reason_raw,
-        arg_max(close_cause, last_seen_key) filter (where close_cause is not null)
-            as reported_close_cause,
-        arg_max(cancel_reason, last_seen_key) filter (where cancel_reason is not null)
-            as cancel_reason,
-        min(first_seen_at) as first_seen_at,
-        max(last_seen_at) as last_seen_at,
-        min(first_seen_at) filter (where status = 'closed') as first_seen_closed_at,
-        count(*) as states_seen,
-        arg_max(last_file_id, last_seen_key) as last_file_id
-    from snapshots
-    group by platform, store, order_id
 ),
 
 with_cause as (
@@ -111,6 +53,8 @@ final as (
         first_seen_at, last_seen_at, first_seen_closed_at,
         cast(states_seen as integer) as states_seen,
         last_file_id,
+        last_seen_key,
+        state_hash,
         md5(cast(row(
             status, status_raw, created_at, paid_at, shipped_at, received_at, closed_at,
             ship_deadline, currency, product_amount, shipping_fee, discount, order_amount,

@@ -110,6 +110,8 @@ create table if not exists orders_current (
     first_seen_closed_at timestamp,
     states_seen integer not null,
     last_file_id bigint not null,
+    last_seen_key varchar not null,
+    state_hash varchar not null,
     current_hash varchar not null
 );
 

@@ -1,4 +1,5 @@
--- Staging: one export's rows, cells cleaned and typed; a cell that cannot be read becomes a
+-- Staging: one export's rows typed (the adapter has already trimmed cells and nulled empty
+-- ones); a cell that cannot be read becomes a
 -- reject reason. Buyer identity leaves this model only as a salted hash.
 with
 
@@ -10,32 +11,32 @@ cleaned as (
     select
         source_sheet,
         source_row,
-        clean_text(order_id) as order_id,
-        clean_text(status) as status_raw,
-        clean_text(coalesce(clean_text(buyer_id), buyer_email)) as buyer_key,
-        clean_text(buyer_country) as buyer_country,
-        clean_text(created_at) as created_raw,
-        clean_text(paid_at) as paid_raw,
-        clean_text(shipped_at) as shipped_raw,
-        clean_text(received_at) as received_raw,
-        clean_text(closed_at) as closed_raw,
-        clean_text(ship_deadline) as deadline_raw,
-        clean_text(product_amount) as product_amount_raw,
-        clean_text(shipping_fee) as shipping_fee_raw,
-        clean_text(discount) as discount_raw,
-        clean_text(order_amount) as order_amount_raw,
-        clean_text(line_amount) as line_amount_raw,
-        clean_text(product_info) as product_info,
-        clean_text(quantity) as quantity_raw,
-        clean_text(item_id) as item_id,
-        clean_text(remark) as remark,
-        clean_text(shipping_method) as shipping_method,
-        replace(clean_text(tracking), '：', ':') as tracking,
-        clean_text(carrier) as carrier_raw,
-        clean_text(tracking_number) as tracking_number_raw,
-        clean_text(close_reason) as close_reason_raw,
-        clean_text(cancel_reason) as cancel_reason_raw,
-        clean_text(cancel_status) as cancel_status_raw
+        order_id as order_id,
+        status as status_raw,
+        coalesce(buyer_id, buyer_email) as buyer_key,
+        buyer_country as buyer_country,
+        clean_value(created_at) as created_raw,
+        clean_value(paid_at) as paid_raw,
+        clean_value(shipped_at) as shipped_raw,
+        clean_value(received_at) as received_raw,
+        clean_value(closed_at) as closed_raw,
+        clean_value(ship_deadline) as deadline_raw,
+        clean_value(product_amount) as product_amount_raw,
+        clean_value(shipping_fee) as shipping_fee_raw,
+        clean_value(discount) as discount_raw,
+        clean_value(order_amount) as order_amount_raw,
+        clean_value(line_amount) as line_amount_raw,
+        product_info as product_info,
+        clean_value(quantity) as quantity_raw,
+        item_id as item_id,
+        remark as remark,
+        shipping_method as shipping_method,
+        replace(tracking, '：', ':') as tracking,
+        carrier as carrier_raw,
+        tracking_number as tracking_number_raw,
+        close_reason as close_reason_raw,
+        cancel_reason as cancel_reason_raw,
+        cancel_status as cancel_status_raw
     from raw_rows
 ),
 

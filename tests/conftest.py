@@ -1,0 +1,45 @@
+"""Shared fixtures: a history database file under tmp_path and a CLI runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+OLIST = REPO.parent / "shared" / "realdata" / "olist" / "olist_orders_dataset.csv"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "history.duckdb"
+
+
+@pytest.fixture
+def cli(db_path: Path) -> Callable[..., object]:
+    """Run `storehealth ARGS --db <tmp db>` in-process; returns click's Result."""
+    runner = CliRunner()
+
+    def run(*args: str, db: Path | None = None):
+        return runner.invoke(app, [*map(str, args), "--db", str(db or db_path)])
+
+    return run
+
+
+@pytest.fixture
+def query(db_path: Path) -> Callable[..., list[tuple]]:
+    """Read the database file with a fresh read-only connection, as another process would."""
+
+    def run(sql: str, params: list | None = None) -> list[tuple]:
+        con = duckdb.connect(str(db_path), read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    return run

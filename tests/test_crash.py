@@ -1,0 +1,149 @@
+"""A killed ingest leaves the history as it was or as a clean ingest leaves it (SPEC section 3).
+
+One large AliExpress export (tens of thousands of rows, simulated with pipeline.demo_exports)
+is ingested by the real `storehealth` command into a history that already holds an earlier,
+overlapping export, and the process is SIGKILLed at several points spread over the ingest's
+measured duration. After each kill the database must open, equal in every table either the
+state before or the state after a clean ingest of that file, and take the same file again.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.demo_exports import export_table, simulate_orders, write_export
+
+REPO = Path(__file__).resolve().parents[1]
+STOREHEALTH = REPO / ".venv" / "bin" / "storehealth"
+STORE = "crash"
+# Kill points, as fractions of a clean ingest's wall time (process start included).
+KILL_FRACTIONS = (0.15, 0.3, 0.45, 0.6, 0.75, 0.9)
+# Columns that legitimately differ between two clean runs of the same ingest.
+VOLATILE = {"ingested_files": ("ingested_at",)}
+
+
+def ingest_command(path: Path, db: Path) -> list[str]:
+    return [str(STOREHEALTH), "ingest", str(path), "--store", STORE, "--db", str(db)]
+
+
+def run_ingest(path: Path, db: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(ingest_command(path, db), capture_output=True, text=True, timeout=300)
+
+
+def table_names(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
+    return [
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() where database_name = ? and not temporary "
+            "order by 1",
+            [catalog],
+        ).fetchall()
+    ]
+
+
+def tables_differing(db: Path, reference: Path) -> list[str]:
+    """Tables of `db` whose full contents (as a multiset of rows) differ from `reference`'s.
+
+    Both files are attached read-only, as `storehealth status` opens a history.
+    """
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{db}' as got (read_only)")
+        con.execute(f"attach '{reference}' as ref (read_only)")
+        got, ref = table_names(con, "got"), table_names(con, "ref")
+        differing = sorted(set(got) ^ set(ref))
+        for name in sorted(set(got) & set(ref)):
+            columns = "*"
+            if name in VOLATILE:
+                columns = f"* exclude ({', '.join(VOLATILE[name])})"
+            extra = con.execute(
+                f"with a as (select {columns} from got.{name}), b as (select {columns} from ref.{name}), "
+                "a_only as (select * from a except all select * from b), "
+                "b_only as (select * from b except all select * from a) "
+                "select (select count(*) from a_only) + (select count(*) from b_only)"
+            ).fetchone()[0]
+            if extra:
+                differing.append(name)
+        return differing
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class CrashSetup:
+    export: Path  # the large export that gets killed mid-ingest
+    before: Path  # history holding only the earlier export
+    after: Path  # `before` plus a clean ingest of `export`
+    ingest_seconds: float  # wall time of that clean ingest
+
+
+@pytest.fixture(scope="session")
+def crash_setup(tmp_path_factory: pytest.TempPathFactory) -> CrashSetup:
+    """The exports, the 'before' and 'after' histories and the clean ingest time, made once."""
+    root = tmp_path_factory.mktemp("crash")
+    orders = simulate_orders(
+        "aliexpress", 40_000, datetime(2024, 1, 1), datetime(2024, 6, 1), seed=11, store=STORE
+    )
+    early_headers, early_rows = export_table(orders, "aliexpress", datetime(2024, 4, 15, 9), window_days=30)
+    headers, rows = export_table(orders, "aliexpress", datetime(2024, 6, 1, 9))
+    assert len(rows) > 20_000 and len(early_rows) > 5_000
+    early = write_export(root / "orders_2024-04-15.csv", early_headers, early_rows, platform="aliexpress")
+    export = write_export(root / "orders_2024-06-01.csv", headers, rows, platform="aliexpress")
+
+    before = root / "before.duckdb"
+    result = run_ingest(early, before)
+    assert result.returncode == 0, result.stderr
+
+    after = root / "after.duckdb"
+    shutil.copyfile(before, after)
+    started = time.monotonic()
+    result = run_ingest(export, after)
+    ingest_seconds = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert tables_differing(after, before), "the large export changed nothing"
+    return CrashSetup(export=export, before=before, after=after, ingest_seconds=ingest_seconds)
+
+
+@pytest.mark.parametrize("fraction", KILL_FRACTIONS, ids=lambda f: f"kill-at-{f:.0%}")
+def test_killed_ingest_leaves_before_or_after(crash_setup: CrashSetup, tmp_path: Path, fraction: float) -> None:
+    db = tmp_path / "history.duckdb"
+    shutil.copyfile(crash_setup.before, db)
+
+    process = subprocess.Popen(
+        ingest_command(crash_setup.export, db), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    time.sleep(fraction * crash_setup.ingest_seconds)
+    finished_first = process.poll() is not None
+    if not finished_first:
+        os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    if finished_first:
+        assert process.returncode == 0
+    else:
+        assert process.returncode == -signal.SIGKILL
+
+    # The history opens (read-only, as `status` opens it) and is wholly before or wholly after.
+    versus_before = tables_differing(db, crash_setup.before)
+    versus_after = tables_differing(db, crash_setup.after)
+    assert not versus_before or not versus_after, (
+        f"torn history after a kill at {fraction:.0%}: differs from 'before' in {versus_before} "
+        f"and from 'after' in {versus_after}"
+    )
+    landed = not versus_after
+
+    # The same file again completes normally and gives the clean result.
+    again = run_ingest(crash_setup.export, db)
+    assert again.returncode == 0, again.stderr
+    assert "Traceback" not in again.stderr
+    assert ("already ingested" in again.stderr) == landed, again.stderr
+    assert tables_differing(db, crash_setup.after) == []
