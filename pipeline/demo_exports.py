@@ -800,7 +800,7 @@ class _Simulator:
             buyer_id = f"{handle[:12]}{rng.choice(('_', '-', ''))}{rng.randrange(10, 9999)}"
         else:
             buyer_id = f"{code.lower()}{_digits(rng, 10)}{''.join(rng.choices('abcdefghjkmnpqrstuvwxyz', k=4))}"  # noqa: E501
-        mobile = f"+{cc} {rng.randint(2, 9)}{_digits(rng, 8)}"
+        mobile = f"+{cc} {rng.randint(2, 9)}{_digits(rng, 9 if cc == '1' else 8)}"
         phone = mobile if rng.random() < 0.6 else ""
         street = f"{rng.randint(1, 250)} {rng.choice(streets)}"
         if rng.random() < 0.2:
@@ -1002,7 +1002,7 @@ class _Simulator:
         if rng.random() < 0.015:  # shipped late (deadline extended on request)
             shipped = _after(rng, deadline_end, 1, 48)
         else:
-            hours = min(rng.lognormvariate(math.log(30), 0.7), room_h - 0.2)
+            hours = min(rng.lognormvariate(math.log(44), 0.7), room_h - 0.2)
             shipped = _after(rng, base, max(hours, 0.3), max(hours, 0.3))
         ev["shipped_at"] = shipped
         r = rng.random()
@@ -1335,7 +1335,7 @@ def _ebay(states: list[SimOrder], with_reasons: bool) -> tuple[list[str], list[l
                 _d_ebay(o.created_at.date()), _d_ebay(o.paid_at.date() if o.paid_at else None),
                 _d_ebay(d), min_d, max_d,
                 _d_ebay(o.shipped_at.date() if o.shipped_at else None), "", "", "", "",
-                o.shipping_method if o.shipped_at else "", o.tracking, it.line_id, variation,
+                o.shipping_method, o.tracking, it.line_id, variation,
                 "No", "", "No", "", "No", *cancel,
             ])  # fmt: skip
     return headers, rows
@@ -1584,7 +1584,7 @@ def demo_stores(*, seed: int = 7, today: datetime | None = None) -> list[DemoSto
         for _ in files[1:]:
             prev = times[0] - timedelta(days=rng.randint(22, 35))
             times.insert(0, prev.replace(hour=rng.randint(8, 18), minute=rng.randrange(60)))
-        start = datetime.combine((times[0] - timedelta(days=90)).date(), time(0, 0))
+        start = times[0] - timedelta(days=90)
         orders = simulate_orders(platform, n, start, last, seed=seed, store=store,
                                  id_offset=id_offset)  # fmt: skip
         exports = [

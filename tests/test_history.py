@@ -16,7 +16,7 @@ from tests.builders import ALI_HEADERS, ali_row, write_ali, write_rows
 from tests.builders import ali_row as ali_order
 
 # Order ids as AliExpress writes them.
-A1, A2, A3, A4, A5, A6 = (f"810000000000000{n}" for n in range(1, 7))
+A1, A2, A3, A4, A5, A6, A7 = (f"810000000000000{n}" for n in range(1, 8))
 
 # The buyer personal data of tests/builders.py defaults, and of a second buyer.
 PERSONAL_DATA = [
@@ -199,6 +199,9 @@ def _three_exports(tmp_path: Path) -> list[Path]:
     def ali_row(**values: str) -> list[str]:
         return ali_order(buyer="", email="", **values)
 
+    # A7: the buyer asks to cancel in week 2, the seller refuses: week 3 shows week 1's state again.
+    awaiting_a7 = ali_row(id=A7, status="等待您发货", created="2024.03.04 11:00", paid="2024.03.04 11:05",
+                          deadline="2024-03-11")  # fmt: skip
     week1 = write_ali(
         tmp_path / "week1.xlsx",
         [
@@ -209,6 +212,7 @@ def _three_exports(tmp_path: Path) -> list[Path]:
                     deadline="2024-03-10", remark="please gift wrap"),
             ali_row(id=A4, status="订单关闭", created="2024.03.04 10:00", close_reason="买家付款超时",
                     closed="2024.03.05 10:00"),
+            awaiting_a7,
         ],
     )  # fmt: skip
     week2 = write_ali(
@@ -221,6 +225,8 @@ def _three_exports(tmp_path: Path) -> list[Path]:
                     deadline="2024-03-10", close_reason="卖家发货超时", closed="2024.03.11 10:00"),
             ali_row(id=A5, status="等待您发货", created="2024.03.11 10:00", paid="2024.03.11 10:05",
                     deadline="2024-03-18"),
+            ali_row(id=A7, status="买家申请取消", created="2024.03.04 11:00", paid="2024.03.04 11:05",
+                    deadline="2024-03-11"),
         ],
     )  # fmt: skip
     week3 = write_ali(
@@ -234,6 +240,7 @@ def _three_exports(tmp_path: Path) -> list[Path]:
             ali_row(id=A5, status="等待买家收货", created="2024.03.11 10:00", paid="2024.03.11 10:05",
                     deadline="2024-03-18", shipped="2024.03.20 10:00", tracking="YANWEN:UG1"),
             ali_row(id=A6, status="等待买家付款", created="2024.03.19 10:00"),
+            awaiting_a7,
         ],
         encoding="gbk",
     )  # fmt: skip
@@ -265,6 +272,7 @@ def test_any_ingest_order_gives_the_same_history(tmp_path: Path, cli) -> None:
                 (A4, "closed", "payment_timeout", False, None, False, None),
                 (A5, "shipped", None, False, None, False, None),
                 (A6, "awaiting_payment", None, False, None, False, None),
+                (A7, "awaiting_shipment", None, False, None, False, None),
             ]  # fmt: skip
     assert len(histories) == 6
     for other in histories[1:]:

@@ -72,10 +72,17 @@ def _is_blank(row: list[object]) -> bool:
 
 def _column(values: tuple[object, ...]) -> pa.Array:
     """Cells as trimmed text, empty cells null (vectorised: this runs over every cell)."""
-    if not all(type(v) is str for v in values):
-        values = tuple(cell_text(v) for v in values)
-    array = pc.utf8_trim_whitespace(pa.array(values, type=pa.string()))
+    try:
+        array = pa.array(values, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers or dates from a workbook
+        array = pa.array([cell_text(v) for v in values], type=pa.string())
+    array = pc.utf8_trim_whitespace(array)
     return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+
+
+def _is_trailer(row: list[object]) -> bool:
+    """eBay's closing 'N record(s) downloaded' and 'Seller ID:' lines."""
+    return bool(row) and bool(_EBAY_TRAILER.match(cell_text(row[0]))) and _is_blank(row[1:])
 
 
 def build_raw_export(
@@ -159,40 +166,64 @@ def _no_header_error(path: Path, spec: PlatformSpec | None, seen: list[str] | No
 def _sheet_table(
     export: RawExport, sheet: Sheet, header_index: int, headers: list[str], spec: PlatformSpec
 ) -> pa.Table:
+    """The sheet's rows below its header as canonical columns. Built column-wise: a Python
+    loop over every cell would cost more than parsing the workbook."""
     width = len(headers)
-    data: list[list[object]] = []
-    numbers: list[int] = []
-    order_col = spec.columns(headers).get("order_id")
-    for offset, row in enumerate(sheet.rows[header_index + 1 :]):
-        row_number = header_index + offset + 2
-        if _is_blank(row):
-            continue
-        if len(row) != width or not row[0]:
-            if _EBAY_TRAILER.match(cell_text(row[0]) if row else "") and _is_blank(row[1:]):
-                continue
-            if len(row) > width and not _is_blank(row[width:]):
-                order_id = cell_text(row[order_col]).strip() if order_col is not None else None
-                export.unreadable.append(
-                    (
-                        sheet.name,
-                        row_number,
-                        order_id or None,
-                        f"the row has {len(row)} cells but the header only {width}: "
-                        "cells have shifted, check for an unquoted comma or tab",
-                    )
-                )
-                continue
-        if len(row) != width:
-            row = list(row[:width]) + [""] * (width - len(row))
-        data.append(row)
-        numbers.append(row_number)
-    columns = list(zip(*data, strict=True)) if data else [()] * width
+    first_number = header_index + 2
+    body = sheet.rows[header_index + 1 :]
+    while body and (_is_blank(body[-1]) or _is_trailer(body[-1])):
+        body.pop()
+    numbers: list[int] | range = range(first_number, first_number + len(body))
+    if any(length != width for length in map(len, body)):
+        body, numbers = _even_rows(export, sheet, body, width, first_number, spec.columns(headers))
+    columns = list(zip(*body, strict=True)) if body else []
     found = spec.columns(headers)
     arrays = {
-        name: _column(columns[found[name]]) if name in found and data else
-        pa.nulls(len(data), type=pa.string())
+        name: _column(columns[found[name]]) if name in found and body else
+        pa.nulls(len(body), type=pa.string())
         for name in RAW_FIELDS
     }
-    arrays["source_sheet"] = pa.array([sheet.name] * len(data), type=pa.string())
+    arrays["source_sheet"] = pa.array([sheet.name] * len(body), type=pa.string())
     arrays["source_row"] = pa.array(numbers, type=pa.int64())
-    return pa.table(arrays)
+    table = pa.table(arrays)
+    # Rows with nothing in any column we read are blank lines, not orders.
+    present = [arrays[name] for name in RAW_FIELDS if name in found]
+    if present and table.num_rows:
+        blank = pc.is_null(present[0])
+        for array in present[1:]:
+            blank = pc.and_(blank, pc.is_null(array))
+        if pc.any(blank).as_py():
+            table = table.filter(pc.invert(blank))
+    return table
+
+
+def _even_rows(
+    export: RawExport,
+    sheet: Sheet,
+    body: list[list[object]],
+    width: int,
+    first_number: int,
+    found: dict[str, int],
+) -> tuple[list[list[object]], list[int]]:
+    """Pad short rows; reject rows with cells beyond the header (the cells have shifted)."""
+    rows, numbers = [], []
+    order_col = found.get("order_id")
+    for offset, row in enumerate(body):
+        number = first_number + offset
+        if len(row) > width and not _is_blank(row[width:]):
+            order_id = cell_text(row[order_col]).strip() if order_col is not None else ""
+            export.unreadable.append(
+                (
+                    sheet.name,
+                    number,
+                    order_id or None,
+                    f"the row has {len(row)} cells but the header only {width}: "
+                    "cells have shifted, check for an unquoted comma or tab",
+                )
+            )
+            continue
+        if _is_blank(row) or _is_trailer(row):
+            continue
+        rows.append(list(row[:width]) + [""] * (width - len(row)))
+        numbers.append(number)
+    return rows, numbers
