@@ -21,6 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     help="Cumulative order history and store-health figures from rolling marketplace exports.",
+    epilog="Example: storehealth ingest data/exports/ali-main --store ali-main",
 )
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -136,7 +137,7 @@ def ingest(
                     )
                 except InputError as exc:
                     failures.append(exc.for_file(path))
-                    err.print(f"[red]refused[/] {exc.for_file(path).message}", soft_wrap=True, markup=False)
+                    err.print(f"refused: {exc.for_file(path).message}", soft_wrap=True, markup=False)
                     continue
             results.append(result)
             _print_result(result, quiet=as_json)

@@ -168,12 +168,8 @@ def _corrupt(data: bytes, start_fraction: float, block: bytes) -> bytes:
             id="random-block-at-a-quarter",
         ),
         # calamine reads these two without an error but returns 28 and 125 of the 200 rows
-        pytest.param(
-            lambda data: _corrupt(data, 0.3, random.Random(1).randbytes(2048)), id="random-block-a"
-        ),
-        pytest.param(
-            lambda data: _corrupt(data, 0.3, random.Random(3).randbytes(2048)), id="random-block-b"
-        ),
+        pytest.param(lambda data: _corrupt(data, 0.3, random.Random(1).randbytes(2048)), id="random-block-a"),
+        pytest.param(lambda data: _corrupt(data, 0.3, random.Random(3).randbytes(2048)), id="random-block-b"),
         pytest.param(
             lambda data: data[: len(data) // 2] + bytes(len(data) - len(data) // 2),
             id="second-half-zeroed",  # an interrupted download into a pre-allocated file
@@ -192,8 +188,10 @@ def test_refusal_message_is_plain_text(tmp_path: Path, db_path: Path, history) -
     path = tmp_path / "orders.csv"
     path.write_bytes(b"")
     ingest = storehealth("ingest", path, "--store", "s1", db=db_path)
-    mapping = storehealth("ingest", path, "--store", "s1", "--platform", "generic", "--mapping",
-                          tmp_path / "missing.toml", db=db_path)  # fmt: skip
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[columns\n", encoding="utf-8")
+    mapping = storehealth("ingest", path, "--store", "s1", "--platform", "generic", "--mapping", broken,
+                          db=db_path)  # fmt: skip
     for result in (ingest, mapping):
         assert_refused(result)
         assert "[red]" not in result.stderr and "[/]" not in result.stderr, result.stderr
@@ -297,16 +295,35 @@ def test_header_only_file_is_refused(tmp_path: Path, db_path: Path, history, suf
 # --- rows ------------------------------------------------------------------------------------
 
 
+def _closed_copy(row: list[str]) -> list[str]:
+    """The same order as `row`, but closed for lack of stock."""
+    closed = list(row)
+    closed[ALI_HEADERS.index("订单状态")] = "订单关闭"
+    closed[ALI_HEADERS.index("取消原因")] = "商品缺货"
+    return closed
+
+
 def test_same_order_twice_with_different_states_refuses_the_file(
     tmp_path: Path, db_path: Path, history
 ) -> None:
     rows = new_orders(3)
-    rows.append(
-        ali_row(id=rows[0][0], status="订单关闭", created="2024.04.01 10:00", paid="2024.04.01 10:05",
-                cancel_reason="商品缺货")
-    )  # fmt: skip
+    rows.append(_closed_copy(rows[0]))
     path = write_ali(tmp_path / "orders.csv", rows)
     refuse_whole(path, db_path, history, mentions=(rows[0][0], "row 2", "row 5"))
+
+
+def test_conflict_across_sheets_names_both_sheets(tmp_path: Path, db_path: Path, history) -> None:
+    """A large export spreads over sheets: 'row 2 and row 3' alone does not say where to look."""
+    rows = new_orders(5)
+    rows.insert(4, _closed_copy(rows[0]))  # Sheet2, row 3
+    path = write_ali(tmp_path / "orders.xlsx", rows, sheet_rows=3)
+    refuse_whole(path, db_path, history, mentions=(rows[0][0], "Sheet1", "Sheet2", "row 2", "row 3"))
+
+
+def test_file_where_no_row_can_be_read_is_refused(tmp_path: Path, db_path: Path, history) -> None:
+    rows = [ali_row(id=f"870000000000000{k}", status="等待您发货", created="not yet") for k in range(3)]
+    path = write_ali(tmp_path / "orders.csv", rows)
+    refuse_whole(path, db_path, history, mentions=("row 2",))
 
 
 BAD_ROWS = {
@@ -315,12 +332,14 @@ BAD_ROWS = {
                amount="US $twelve"),
     6: ali_row(id="8300000000000005", status="等待您发货", created="2024.04.05 10:00",
                paid="yesterday"),
+    8: ali_row(id="", status="等待您发货", created="2024.04.07 10:00"),
 }  # fmt: skip
 
 
 def _file_with_bad_rows(path: Path) -> Path:
+    """Rows 2-8 (the header is row 1); rows 3, 5, 6 and 8 cannot be read."""
     rows = []
-    for row_number in range(2, 8):  # spreadsheet row numbers: the header is row 1
+    for row_number in range(2, 9):
         k = row_number - 1
         rows.append(
             BAD_ROWS.get(row_number)
@@ -346,12 +365,13 @@ def test_unreadable_rows_are_rejected_and_the_rest_lands(
         "join ingested_files f using (file_id) where f.path like ? order by 1",
         [f"%{path.name}"],
     )
-    assert [(r[0], r[1]) for r in rejected] == [(n, BAD_ROWS[n][0]) for n in sorted(BAD_ROWS)]
+    assert [(r[0], r[1]) for r in rejected] == [(n, BAD_ROWS[n][0] or None) for n in sorted(BAD_ROWS)]
     assert "2024.13.45 99:99" in rejected[0][2] and "date" in rejected[0][2]
     assert "twelve" in rejected[1][2] and "amount" in rejected[1][2]
     assert "yesterday" in rejected[2][2]
+    assert "order id" in rejected[3][2]
     assert query("select rows_read, rows_rejected from ingested_files where path like ?",
-                 [f"%{path.name}"]) == [(6, 3)]  # fmt: skip
+                 [f"%{path.name}"]) == [(7, 4)]  # fmt: skip
 
 
 def test_strict_refuses_a_file_with_unreadable_rows(tmp_path: Path, db_path: Path, history) -> None:
@@ -453,24 +473,45 @@ def good_file(tmp_path: Path) -> Path:
         pytest.param(["--store", "s1", "--platform", "generic"], "--mapping", id="generic-without-mapping"),
         pytest.param(["--store", "../../etc"], "../../etc", id="store-dotdot"),
         pytest.param(["--store", "a/b"], "a/b", id="store-slash"),
+        pytest.param(["--store", "s1", "--platform", "ebay", "--mapping", "m.toml"], "--mapping",
+                     id="mapping-without-generic"),
         pytest.param(["--store", "a\\b"], "store", id="store-backslash"),
         pytest.param(["--store", ""], "store", id="store-empty"),
-        pytest.param(["--store", "s1", "--exported-at", "2024-13-45"], "2024-13-45", id="exported-at-month-13"),
-        pytest.param(["--store", "s1", "--exported-at", "05/03/2024"], "05/03/2024", id="exported-at-slashes"),
+        pytest.param(["--store", "s1", "--exported-at", "2024-13-45"], "2024-13-45", id="exported-at-13"),
+        pytest.param(["--store", "s1", "--exported-at", "05/03/2024"], "05/03/2024", id="exported-at-dmy"),
         pytest.param(["--store", "s1", "--exported-at", "yesterday"], "yesterday", id="exported-at-word"),
     ],
 )  # fmt: skip
-def test_usage_errors_exit_2(db_path: Path, history, good_file: Path, options: list[str], mention: str) -> None:
+def test_usage_errors_exit_2(
+    db_path: Path, history, good_file: Path, options: list[str], mention: str
+) -> None:
     result = storehealth("ingest", good_file, *options, db=db_path)
     assert_usage_error(result, mention)
     assert table_contents(db_path) == history
 
 
-def test_missing_path_is_a_usage_error(tmp_path: Path, db_path: Path, history) -> None:
-    missing = tmp_path / "no-such-export.xls"
-    result = storehealth("ingest", missing, "--store", "s1", db=db_path)
-    assert_usage_error(result, missing.name)
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(lambda tmp: ([tmp / "no-such-export.xls"], "no-such-export.xls"), id="file"),
+        pytest.param(lambda tmp: ([f"{tmp}/exports-*.xls"], "exports-*.xls"), id="glob"),
+        pytest.param(lambda tmp: ([_folder_with(tmp / "notes", "a.md")], "notes"), id="empty-folder"),
+        pytest.param(lambda tmp: ([write_ali(tmp / "o.csv", new_orders(1)), "--platform", "generic",
+                                   "--mapping", tmp / "no-such-mapping.toml"], "no-such-mapping.toml"),
+                     id="mapping-file"),
+    ],
+)  # fmt: skip
+def test_missing_path_is_a_usage_error(tmp_path: Path, db_path: Path, history, build) -> None:
+    args, mention = build(tmp_path)
+    result = storehealth("ingest", *args, "--store", "s1", db=db_path)
+    assert_usage_error(result, mention)
     assert table_contents(db_path) == history
+
+
+def _folder_with(folder: Path, name: str) -> Path:
+    folder.mkdir()
+    (folder / name).write_text("# notes\n", encoding="utf-8")
+    return folder
 
 
 def test_missing_store_option_is_a_usage_error(db_path: Path, history, good_file: Path) -> None:

@@ -22,7 +22,9 @@ COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
 WIDE = {"COLUMNS": "200", "TERM": "dumb"}
 
 
-def storehealth(*args: object, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def storehealth(
+    *args: object, cwd: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """The installed command as a seller's shell runs it (no --db added)."""
     return subprocess.run(
         [str(STOREHEALTH), *map(str, args)],
@@ -148,7 +150,10 @@ def test_ingest_json_with_a_refused_file_still_prints_one_object(tmp_path: Path)
 
 def test_status_json_prints_one_object(tmp_path: Path) -> None:
     db = tmp_path / "history.duckdb"
-    assert storehealth("ingest", two_orders(tmp_path / "orders.csv"), "--store", "s1", "--db", db).returncode == 0
+    assert (
+        storehealth("ingest", two_orders(tmp_path / "orders.csv"), "--store", "s1", "--db", db).returncode
+        == 0
+    )
     result = storehealth("status", "--json", "--db", db)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)

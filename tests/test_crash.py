@@ -44,8 +44,7 @@ def table_names(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
     return [
         row[0]
         for row in con.execute(
-            "select table_name from duckdb_tables() where database_name = ? and not temporary "
-            "order by 1",
+            "select table_name from duckdb_tables() where database_name = ? and not temporary order by 1",
             [catalog],
         ).fetchall()
     ]
@@ -115,7 +114,9 @@ def crash_setup(tmp_path_factory: pytest.TempPathFactory) -> CrashSetup:
 
 
 @pytest.mark.parametrize("fraction", KILL_FRACTIONS, ids=lambda f: f"kill-at-{f:.0%}")
-def test_killed_ingest_leaves_before_or_after(crash_setup: CrashSetup, tmp_path: Path, fraction: float) -> None:
+def test_killed_ingest_leaves_before_or_after(
+    crash_setup: CrashSetup, tmp_path: Path, fraction: float
+) -> None:
     db = tmp_path / "history.duckdb"
     shutil.copyfile(crash_setup.before, db)
 
@@ -140,6 +141,10 @@ def test_killed_ingest_leaves_before_or_after(crash_setup: CrashSetup, tmp_path:
         f"and from 'after' in {versus_after}"
     )
     landed = not versus_after
+    print(
+        f"kill at {fraction:.0%} of {crash_setup.ingest_seconds:.1f} s: "
+        f"{'finished first' if finished_first else 'killed'}, history {'after' if landed else 'before'}"
+    )
 
     # The same file again completes normally and gives the clean result.
     again = run_ingest(crash_setup.export, db)

@@ -43,6 +43,11 @@ def ebay() -> list[de.SimOrder]:
 
 
 @pytest.fixture(scope="module")
+def demo_files(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, Path]]:
+    return de.write_demo_exports(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="module")
 def b2b() -> list[de.SimOrder]:
     return de.simulate_orders("1688", 800, START, END, seed=11, store="b1")
 
@@ -149,6 +154,9 @@ def test_aliexpress_cells_look_like_the_back_end(ali: list[de.SimOrder]) -> None
     assert re.match(r"【1】 .+\n", info) and re.search(r"\(产品数量: \d+\)", info)
     for r in table:
         assert re.fullmatch(r"US \$\d+\.\d\d", r["订单金额"])
+        lines = re.findall(r"\(产品数量: (\d+)\)\n\(单价: \$([\d.]+)\)", r[de.ALI_PRODUCT_INFO_HEADER])
+        total = sum(int(q) * round(float(p) * 100) for q, p in lines)
+        assert f"US ${total / 100:.2f}" == r["产品总金额"]
         if r["实际发货物流:运单号"]:
             assert re.fullmatch(r"[A-Za-z ]+:[0-9A-Z]+", r["实际发货物流:运单号"])
         if r["发货期限"]:
@@ -275,13 +283,15 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
 # -- the demo and ground truth ----------------------------------------------------------------
 
 
-def test_demo_exports_are_complete_overlapping_and_reproducible(tmp_path: Path) -> None:
-    written = de.write_demo_exports(tmp_path / "a")
+def test_demo_exports_are_complete_overlapping_and_reproducible(
+    tmp_path: Path, demo_files: list[tuple[str, Path]]
+) -> None:
+    written = demo_files
     assert [s for s, _ in written] == ["ali-main"] * 4 + ["ali-outlet"] * 4 + ["ebay-us"] * 4
     suffixes = Counter((s, p.suffix) for s, p in written)
     assert suffixes[("ali-main", ".xls")] == 4 and suffixes[("ebay-us", ".csv")] == 4
     assert suffixes[("ali-outlet", ".xlsx")] == 3 and suffixes[("ali-outlet", ".csv")] == 1
-    assert all(p.parent == tmp_path / "a" / s for s, p in written)
+    assert all(p.parent.name == s for s, p in written)
     assert written[3][1].name < "orders_2024-06-03" and written[3][1].name > "orders_2024-05-28"
 
     def digest(paths: list[tuple[str, Path]]) -> list[str]:
@@ -301,8 +311,8 @@ def test_demo_exports_are_complete_overlapping_and_reproducible(tmp_path: Path) 
         assert len(changed) > (50 if demo.platform == "aliexpress" else 5)  # orders move on
 
 
-def test_outlet_has_one_english_and_one_gbk_file(tmp_path: Path) -> None:
-    written = dict((p.name, p) for s, p in de.write_demo_exports(tmp_path) if s == "ali-outlet")
+def test_outlet_has_one_english_and_one_gbk_file(demo_files: list[tuple[str, Path]]) -> None:
+    written = {p.name: p for s, p in demo_files if s == "ali-outlet"}
     csv_path = next(p for n, p in written.items() if n.endswith(".csv"))
     assert read_csv(csv_path, "gbk")[0][0] == "订单号"
     firsts = [read_excel(p)["Sheet1"][0][0] for n, p in sorted(written.items())
@@ -323,3 +333,41 @@ def test_true_states_use_the_canonical_vocabulary(ali: list[de.SimOrder],
                 assert (t["close_cause"] == "seller_ship_timeout"
                         or t["cancel_reason"] in de.SELLER_FAULT_REASONS)  # fmt: skip
         assert any(t["seller_fault"] for t in truth.values())
+
+
+def test_history_keeps_a_reason_seen_once_and_infers_the_rest(ali: list[de.SimOrder]) -> None:
+    t1, t2 = datetime(2024, 3, 1), datetime(2024, 4, 15)
+    orders = [o for o in ali if o.created_at <= t1 - timedelta(days=20)]
+    kept = de.expected_history_states(orders, [(t1, True), (t2, False)])
+    full = de.expected_history_states(orders, [t1, t2])
+    assert kept.keys() == full.keys()
+    for k, d in kept.items():
+        if d["status"] == "closed" and full[k]["closed_at"] <= t1:  # seen closed with reasons
+            assert d["close_cause"] == full[k]["close_cause"] and not d["cause_inferred"]
+    blind = de.expected_history_states(orders, [(t1, False), (t2, False)])
+    closed = [d for d in blind.values() if d["status"] == "closed"]
+    assert closed and all(d["cause_inferred"] and d["cancel_reason"] is None for d in closed)
+    # paid, never shipped, first seen closed weeks later: past the deadline -> ship timeout
+    assert {d["close_cause"] for d in closed if d["paid_at"] and not d["shipped_at"]} == {
+        "seller_ship_timeout"}  # fmt: skip
+    assert {d["close_cause"] for d in closed if not d["paid_at"]} == {"payment_timeout"}
+
+
+def test_demo_store_truth_matches_its_files(demo_files: list[tuple[str, Path]]) -> None:
+    demo = next(d for d in de.demo_stores() if d.store == "ali-main")
+    truth = demo.expected_history()
+    assert len(truth) == len(demo.orders)
+    last = next(p for s, p in reversed(demo_files) if s == "ali-main")
+    table = read_excel(last)["Sheet1"]
+    col = {h: k for k, h in enumerate(table[0])}
+    labels = {"订单关闭": "closed", "等待您发货": "awaiting_shipment", "等待买家收货": "shipped",
+              "买家申请取消": "cancel_requested", "含纠纷的订单": "in_dispute",
+              "订单处于风控24小时中": "on_hold", "等待买家付款": "awaiting_payment"}  # fmt: skip
+    for row in table[1:]:
+        t = truth[row[col["订单号"]]]
+        status = row[col["订单状态"]]
+        if status in labels:
+            assert labels[status] == t["status"]
+        else:  # 订单结束 / 交易完成: the end reason decides
+            assert t["status"] in ("closed", "completed")
+            assert (t["status"] == "completed") == bool(row[col["确认收货时间"]])

@@ -55,3 +55,10 @@ create or replace temp macro product_quantity(s) as
 create or replace temp macro product_count(s) as
     case when s is null then null
          else greatest(len(regexp_extract_all(s, '【\s*\d+\s*】')), 1) end;
+
+-- The key a raw status or reason is looked up by: full-width characters folded to half-width
+-- (as the vocabulary's keys are), trimmed, lower-cased.
+create or replace temp macro value_key(s) as
+    lower(trim(translate(s,
+        '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　',
+        '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ')));

@@ -25,9 +25,9 @@ final as (
              then coalesce(reason_aliases.code, 'other') end as cancel_reason,
         cast(null as varchar) as line_key
     from export_rows
-    left join status_aliases on lower(export_rows.status_raw) = status_aliases.raw_key
-    left join cause_aliases on lower(export_rows.close_reason_raw) = cause_aliases.raw_key
-    left join reason_aliases on lower(export_rows.close_reason_raw) = reason_aliases.raw_key
+    left join status_aliases on value_key(export_rows.status_raw) = status_aliases.raw_key
+    left join cause_aliases on value_key(export_rows.close_reason_raw) = cause_aliases.raw_key
+    left join reason_aliases on value_key(export_rows.close_reason_raw) = reason_aliases.raw_key
 )
 
 select * from final

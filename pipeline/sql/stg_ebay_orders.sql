@@ -35,9 +35,9 @@ with_status as (
         reason_aliases.code as reason_alias
     from export_rows
     left join cancel_status_aliases
-        on lower(export_rows.cancel_status_raw) = cancel_status_aliases.raw_key
-    left join cause_aliases on lower(export_rows.cancel_reason_raw) = cause_aliases.raw_key
-    left join reason_aliases on lower(export_rows.cancel_reason_raw) = reason_aliases.raw_key
+        on value_key(export_rows.cancel_status_raw) = cancel_status_aliases.raw_key
+    left join cause_aliases on value_key(export_rows.cancel_reason_raw) = cause_aliases.raw_key
+    left join reason_aliases on value_key(export_rows.cancel_reason_raw) = reason_aliases.raw_key
 ),
 
 final as (

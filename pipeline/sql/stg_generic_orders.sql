@@ -34,10 +34,10 @@ final as (
         ) as cancel_reason,
         cast(null as varchar) as line_key
     from export_rows
-    left join status_map on lower(export_rows.status_raw) = status_map.raw_key
-    left join cause_map on lower(export_rows.close_reason_raw) = cause_map.raw_key
-    left join reason_map on lower(export_rows.cancel_reason_raw) = reason_map.raw_key
-    left join reason_aliases on lower(export_rows.cancel_reason_raw) = reason_aliases.raw_key
+    left join status_map on value_key(export_rows.status_raw) = status_map.raw_key
+    left join cause_map on value_key(export_rows.close_reason_raw) = cause_map.raw_key
+    left join reason_map on value_key(export_rows.cancel_reason_raw) = reason_map.raw_key
+    left join reason_aliases on value_key(export_rows.cancel_reason_raw) = reason_aliases.raw_key
 )
 
 select * from final

@@ -15,14 +15,14 @@ unknown_reasons as (
     select store, 'cancel_reason' as kind, cancel_reason_raw as raw_value, count(*) as orders
     from orders
     where cancel_reason_raw is not null and platform <> 'generic'
-      and lower(cancel_reason_raw) not in (
+      and value_key(cancel_reason_raw) not in (
           select raw_key from known where kind = 'cancel_reason')
     group by all
     union all
     select store, 'close_reason', close_reason_raw, count(*)
     from orders
     where close_reason_raw is not null and platform <> 'generic'
-      and lower(close_reason_raw) not in (select raw_key from known where kind = 'close_cause')
+      and value_key(close_reason_raw) not in (select raw_key from known where kind = 'close_cause')
     group by all
 ),
 
