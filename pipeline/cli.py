@@ -250,7 +250,7 @@ def demo(
     """
     from pipeline.config import exports_dir
     from pipeline.database import connect
-    from pipeline.demo_exports import write_demo_exports
+    from pipeline.demo_exports import DEMO_TODAY, write_demo_exports
     from pipeline.ingest import ingest_file
     from pipeline.status import store_status
 
@@ -264,11 +264,13 @@ def demo(
             for store, path in written:
                 result = ingest_file(con, path, store=store)
                 _print_result(result, quiet=False)
-            report = store_status(con)
+            # The demo's exports are made as of a fixed date; judge their age as of that date.
+            report = store_status(con, today=DEMO_TODAY.date())
         finally:
             con.close()
     except InputError as exc:
         raise _fail(exc) from None
+    err.print(f"status as of {DEMO_TODAY:%Y-%m-%d}, the day the demo exports were made")
     _print_status(report)
 
 

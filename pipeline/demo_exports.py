@@ -34,16 +34,20 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "ALI_PRODUCT_INFO_HEADER",
     "ALI_HEADERS_EN",
     "ALI_HEADERS_ZH",
     "ALI_REASON_HEADERS_EN",
     "ALI_REASON_HEADERS_ZH",
     "DEMO_TODAY",
     "EBAY_HEADERS",
+    "EBAY_REASON_HEADERS",
     "HEADERS_1688",
     "PLATFORMS",
+    "REASON_HEADERS_1688",
     "SELLER_FAULT_REASONS",
     "XLS_MAX_ROWS",
+    "XLSX_MAX_ROWS",
     "Buyer",
     "DemoStore",
     "SimItem",
@@ -1188,6 +1192,7 @@ def _d_ebay(d: date | None) -> str:
     return "" if d is None else f"{_MON[d.month - 1]}-{d.day:02d}-{d.year % 100:02d}"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _money(cents: int) -> str:
     """12.34 from 1234 cents (float formatting rounds exactly for any realistic amount)."""
     return f"{cents / 100:.2f}"
@@ -1198,7 +1203,9 @@ def rolling_window(as_of: datetime, window_days: int = 90) -> tuple[datetime, da
     return as_of - timedelta(days=window_days), as_of
 
 
-def _product_info(items: Iterable[SimItem]) -> str:
+@functools.lru_cache(maxsize=1 << 16)
+def _product_info(items: tuple[SimItem, ...]) -> str:
+    """AliExpress's multi-line 产品信息 cell (cached: the same baskets recur)."""
     lines = []
     for k, it in enumerate(items, 1):
         lines.append(f"【{k}】 {it.title}")
@@ -1438,6 +1445,7 @@ def write_export(
     seller_id: str = "demo_seller",
     date_range: tuple[date, date] | None = None,
     delimiter: str = ",",
+    fmt: str | None = None,
 ) -> Path:
     """Write an export as the marketplace would: format from the suffix (.xls/.xlsx/.csv).
 
@@ -1445,9 +1453,10 @@ def write_export(
     a string in constant memory, ``.csv`` quotes cells with line breaks. Legacy encodings (GBK,
     GB18030) replace what they cannot encode with "?", as Excel on Chinese Windows does.
     An eBay ``.csv`` gets the report's blank first line and record-count / seller-id trailer.
+    `fmt` ("xls", "xlsx", "csv") overrides the suffix.
     """
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = f".{fmt.lower().lstrip('.')}" if fmt else path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".xls":
         _write_xls(path, headers, rows)

@@ -9,6 +9,7 @@ that already holds one good export and compares every table's full contents befo
 from __future__ import annotations
 
 import random
+import re
 import resource
 import shutil
 import struct
@@ -29,11 +30,11 @@ STOREHEALTH = REPO / ".venv" / "bin" / "storehealth"
 # A reader bug must not take the test machine down: each command gets this much address space.
 MEMORY_LIMIT = 4 << 30
 
-# Words of the "what to do" sentence every refusal ends with.
-FIX_WORDS = (
-    "export", "save", "open it", "check", "fix", "give", "use ", "correct", "ingest", "run ",
-    "delete", "describe", "split",
-)  # fmt: skip
+# Verbs that start the "what to do" sentence a refusal ends with.
+FIX_VERBS = {
+    "export", "save", "open", "check", "fix", "give", "use", "correct", "ingest", "run", "delete",
+    "describe", "split", "add", "remove", "rename", "try",
+}  # fmt: skip
 
 GOOD_ORDERS = [
     ali_row(id="8100000000000001", status="等待您发货", created="2024.03.05 14:22",
@@ -93,7 +94,9 @@ def assert_refused(result: subprocess.CompletedProcess, *mentions: str) -> str:
     assert "\n\n" not in message, f"more than one paragraph:\n{message}"
     for mention in mentions:
         assert mention in message, f"{mention!r} not in:\n{message}"
-    assert any(word in message.lower() for word in FIX_WORDS), f"says not what to do:\n{message}"
+    last_sentence = re.split(r"(?<=\.)\s+", message.rstrip("."))[-1]
+    verb = re.match(r"\W*(\w+)", last_sentence)
+    assert verb and verb.group(1).lower() in FIX_VERBS, f"does not end saying what to do:\n{message}"
     return message
 
 
@@ -476,6 +479,8 @@ def good_file(tmp_path: Path) -> Path:
         pytest.param(["--store", "s1", "--platform", "ebay", "--mapping", "m.toml"], "--mapping",
                      id="mapping-without-generic"),
         pytest.param(["--store", "a\\b"], "store", id="store-backslash"),
+        pytest.param(["--store", "[bold]x"], "[bold]x", id="store-looks-like-markup"),
+        pytest.param(["--store", "[/x]"], "[/x]", id="store-closing-tag"),
         pytest.param(["--store", ""], "store", id="store-empty"),
         pytest.param(["--store", "s1", "--exported-at", "2024-13-45"], "2024-13-45", id="exported-at-13"),
         pytest.param(["--store", "s1", "--exported-at", "05/03/2024"], "05/03/2024", id="exported-at-dmy"),
@@ -495,6 +500,7 @@ def test_usage_errors_exit_2(
     [
         pytest.param(lambda tmp: ([tmp / "no-such-export.xls"], "no-such-export.xls"), id="file"),
         pytest.param(lambda tmp: ([f"{tmp}/exports-*.xls"], "exports-*.xls"), id="glob"),
+        pytest.param(lambda tmp: ([tmp / "orders[/old].xls"], "orders[/old].xls"), id="brackets-in-name"),
         pytest.param(lambda tmp: ([_folder_with(tmp / "notes", "a.md")], "notes"), id="empty-folder"),
         pytest.param(lambda tmp: ([write_ali(tmp / "o.csv", new_orders(1)), "--platform", "generic",
                                    "--mapping", tmp / "no-such-mapping.toml"], "no-such-mapping.toml"),
