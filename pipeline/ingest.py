@@ -199,6 +199,7 @@ def _stage(
     if mapping:
         con.executemany("insert into mapping_alias values (?, ?, ?, ?, ?)", mapping.value_rows)
     build_model(con, "stg_export_rows")
+    build_model(con, "stg_raw_value_keys")
     build_model(con, "stg_platform_orders", source=f"stg_{raw.platform}_orders")
     build_model(con, "int_export_rows")
 

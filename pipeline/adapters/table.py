@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 import pyarrow as pa
@@ -76,6 +78,10 @@ def _column(values: tuple[object, ...]) -> pa.Array:
         array = pa.array(values, type=pa.string())
     except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers or dates from a workbook
         array = pa.array([cell_text(v) for v in values], type=pa.string())
+    return _trimmed(array)
+
+
+def _trimmed(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     array = pc.utf8_trim_whitespace(array)
     return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
@@ -125,7 +131,7 @@ def build_raw_export(
                 fix="split the sheets into separate files, one platform each",
             )
         export.platform = name
-        parts.append(_sheet_table(export, sheet, index, headers, spec or specs[name]))
+        parts.append(_sheet_table(export, sheet, index, headers, spec or specs[name], len(parts)))
     if not parts:
         raise _no_header_error(path, spec, first_seen)
     export.table = pa.concat_tables(parts)
@@ -164,66 +170,95 @@ def _no_header_error(path: Path, spec: PlatformSpec | None, seen: list[str] | No
 
 
 def _sheet_table(
-    export: RawExport, sheet: Sheet, header_index: int, headers: list[str], spec: PlatformSpec
+    export: RawExport,
+    sheet: Sheet,
+    header_index: int,
+    headers: list[str],
+    spec: PlatformSpec,
+    sheet_no: int = 0,
 ) -> pa.Table:
     """The sheet's rows below its header as canonical columns. Built column-wise: a Python
     loop over every cell would cost more than parsing the workbook."""
-    width = len(headers)
-    first_number = header_index + 2
-    body = sheet.rows[header_index + 1 :]
-    while body and (_is_blank(body[-1]) or _is_trailer(body[-1])):
-        body.pop()
-    numbers: list[int] | range = range(first_number, first_number + len(body))
-    if any(length != width for length in map(len, body)):
-        body, numbers = _even_rows(export, sheet, body, width, first_number, spec.columns(headers))
-    columns = list(zip(*body, strict=True)) if body else []
+    if sheet.table is not None:
+        return _text_table(export, sheet, header_index, headers, spec)
     found = spec.columns(headers)
-    arrays = {
-        name: _column(columns[found[name]]) if name in found and body else
-        pa.nulls(len(body), type=pa.string())
-        for name in RAW_FIELDS
-    }
-    arrays["source_sheet"] = pa.array([sheet.name] * len(body), type=pa.string())
-    arrays["source_row"] = pa.array(numbers, type=pa.int64())
-    table = pa.table(arrays)
-    # Rows with nothing in any column we read are blank lines, not orders.
-    present = [arrays[name] for name in RAW_FIELDS if name in found]
-    if present and table.num_rows:
-        blank = pc.is_null(present[0])
-        for array in present[1:]:
-            blank = pc.and_(blank, pc.is_null(array))
-        if pc.any(blank).as_py():
-            table = table.filter(pc.invert(blank))
+    fields = [name for name in RAW_FIELDS if name in found]
+    indexes = [found[name] for name in fields]
+    need = max(indexes) + 1
+    pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
+    picked: list[tuple[object, ...]] = []
+    body = chain(sheet.rows[header_index + 1 :], sheet.more_rows or ())
+    try:
+        for row in body:
+            if len(row) < need:
+                row = list(row) + [""] * (need - len(row))
+            picked.append(pick(row))
+    except Exception as exc:  # calamine reports a damaged sheet while streaming its rows
+        raise InputError(
+            f"sheet {sheet.name!r} is damaged and cannot be read ({str(exc).splitlines()[0][:200]})",
+            path=export.path,
+            fix="export it again from the seller back-end, or open it in Excel and save a copy",
+        ) from None
+    first_number = header_index + 2
+    columns = list(zip(*picked, strict=True)) if picked else [()] * len(fields)
+    del picked
+    count = len(columns[0]) if columns else 0
+    arrays = {name: pa.nulls(count, type=pa.string()) for name in RAW_FIELDS}
+    for name, values in zip(fields, columns, strict=True):
+        if count:
+            arrays[name] = _column(values)
+    arrays["source_sheet"] = pa.array([sheet.name] * count, type=pa.string())
+    arrays["source_row"] = pa.array(range(first_number, first_number + count), type=pa.int64())
+    arrays["source_sheet_no"] = pa.array([sheet_no] * count, type=pa.int32())
+    return _without_blank_rows(pa.table(arrays), found)
+
+
+def _without_blank_rows(table: pa.Table, found: dict[str, int]) -> pa.Table:
+    """Rows with nothing in any column we read are blank lines, not orders."""
+    present = [table.column(name) for name in RAW_FIELDS if name in found]
+    if not present or not table.num_rows:
+        return table
+    blank = pc.is_null(present[0])
+    for array in present[1:]:
+        blank = pc.and_(blank, pc.is_null(array))
+    if pc.any(blank).as_py():
+        table = table.filter(pc.invert(blank))
     return table
 
 
-def _even_rows(
-    export: RawExport,
-    sheet: Sheet,
-    body: list[list[object]],
-    width: int,
-    first_number: int,
-    found: dict[str, int],
-) -> tuple[list[list[object]], list[int]]:
-    """Pad short rows; reject rows with cells beyond the header (the cells have shifted)."""
-    rows, numbers = [], []
-    order_col = found.get("order_id")
-    for offset, row in enumerate(body):
-        number = first_number + offset
-        if len(row) > width and not _is_blank(row[width:]):
-            order_id = cell_text(row[order_col]).strip() if order_col is not None else ""
+def _text_table(
+    export: RawExport, sheet: Sheet, header_index: int, headers: list[str], spec: PlatformSpec
+) -> pa.Table:
+    """The same as for a workbook, from the Arrow table the CSV reader built (no Python rows)."""
+    found = spec.columns(headers)
+    body = sheet.table.filter(pc.greater(sheet.table.column("row_number"), header_index + 1))
+    first = body.column("c0") if body.num_rows else None
+    if first is not None:
+        trailer = pc.match_substring_regex(first, _EBAY_TRAILER.pattern, ignore_case=True)
+        trailer = pc.fill_null(trailer, False)
+        if pc.any(trailer).as_py():
+            body = body.filter(pc.invert(trailer))
+    wide = body.filter(pc.is_valid(body.column("extra_cells")))
+    if wide.num_rows:
+        order_col = found.get("order_id")
+        for row in wide.to_pylist():
+            order_id = (row[f"c{order_col}"] or "").strip() if order_col is not None else ""
             export.unreadable.append(
                 (
                     sheet.name,
-                    number,
+                    row["row_number"],
                     order_id or None,
-                    f"the row has {len(row)} cells but the header only {width}: "
-                    "cells have shifted, check for an unquoted comma or tab",
+                    "the row has more cells than the header: cells have shifted, check for an "
+                    "unquoted comma or tab",
                 )
             )
-            continue
-        if _is_blank(row) or _is_trailer(row):
-            continue
-        rows.append(list(row[:width]) + [""] * (width - len(row)))
-        numbers.append(number)
-    return rows, numbers
+        body = body.filter(pc.is_null(body.column("extra_cells")))
+    arrays = {
+        name: _trimmed(body.column(f"c{found[name]}")) if name in found else
+        pa.nulls(body.num_rows, type=pa.string())
+        for name in RAW_FIELDS
+    }
+    arrays["source_sheet"] = pa.array([sheet.name] * body.num_rows, type=pa.string())
+    arrays["source_row"] = body.column("row_number")
+    arrays["source_sheet_no"] = pa.array([0] * body.num_rows, type=pa.int32())
+    return _without_blank_rows(pa.table(arrays), found)

@@ -6,8 +6,11 @@ rename files, and an `.xls` that is really a web page must be told apart from a 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import pyarrow as pa
 
 from pipeline.errors import InputError
 
@@ -16,10 +19,18 @@ SUPPORTED_SUFFIXES = (".xls", ".xlsx", ".xlsm", ".csv", ".txt", ".tsv")
 
 @dataclass
 class Sheet:
-    """One sheet (or the one table of a text file): cells as read, rows numbered from 1."""
+    """One sheet (or the one table of a text file), rows numbered from 1 as a spreadsheet shows.
+
+    Workbooks come as Python rows: the first ones in `rows`, the rest streamed by `more_rows`.
+    Text files come as an Arrow `table` of string columns c0..cN plus `row_number`, parsed in
+    C++; `rows` then holds only the first records, for finding the header.
+    """
 
     name: str
     rows: list[list[object]]
+    table: pa.Table | None = None
+    # Workbook rows after `rows`, streamed so that the columns nobody reads are never kept.
+    more_rows: Iterator[list[object]] | None = None
 
 
 def sniff_format(head: bytes) -> str:

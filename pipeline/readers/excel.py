@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 
 import python_calamine
 
 from pipeline.errors import InputError
 from pipeline.readers import Sheet
+
+HEAD_ROWS = 30
 
 
 def read_workbook(path: Path) -> list[Sheet]:
@@ -16,8 +19,9 @@ def read_workbook(path: Path) -> list[Sheet]:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = []
         for name in workbook.sheet_names:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheets.append(Sheet(name=name, rows=rows))
+            rows = iter(workbook.get_sheet_by_name(name).iter_rows())
+            head = list(islice(rows, HEAD_ROWS))
+            sheets.append(Sheet(name=name, rows=head, more_rows=rows))
         return sheets
     except InputError:
         raise

@@ -1,5 +1,5 @@
--- Intermediate: the accepted rows of one export, identical rows counted once, with a hash of
--- the order-level state and of the line-level content (eBay has one row per line item).
+-- Intermediate: the accepted rows of one export with a hash of the order-level state and of
+-- the line-level content (eBay has one row per line item), to find duplicates and conflicts.
 with
 
 export_rows as (select * from int_export_rows where reject_reason is null),
@@ -19,12 +19,6 @@ hashed as (
     from export_rows
 ),
 
-final as (
-    select *
-    from hashed
-    qualify row_number() over (
-        partition by order_id, order_hash, line_hash, line_key order by source_sheet, source_row
-    ) = 1
-)
+final as (select * from hashed)
 
 select * from final

@@ -7,23 +7,46 @@ order_lines as (select * from int_export_order_lines),
 
 context as (select * from ingest_context),
 
+order_totals as (
+    select
+        order_id,
+        min(row_key) as first_row_key,
+        count(distinct coalesce(line_key, '')) as line_count
+    from order_lines
+    group by order_id
+),
+
+-- Orders with several line items (eBay): each distinct line counted once.
+distinct_lines as (
+    select
+        order_id,
+        coalesce(line_key, '') as line_key,
+        any_value(quantity) as quantity,
+        any_value(product_info) as product_info
+    from order_lines
+    semi join (select order_id from order_totals where line_count > 1) using (order_id)
+    group by order_id, coalesce(line_key, '')
+),
+
 multi_line_totals as (
     select
         order_id,
         cast(count(*) as integer) as item_count,
         cast(sum(quantity) as integer) as quantity,
         string_agg(product_info, chr(10) order by line_key) as product_info,
-        string_agg(coalesce(line_key, '') || ':' || coalesce(quantity::varchar, ''), '|'
-                   order by line_key) as lines_text
-    from order_lines
+        string_agg(line_key || ':' || coalesce(quantity::varchar, ''), '|' order by line_key)
+            as lines_text
+    from distinct_lines
     group by order_id
-    having count(*) > 1
 ),
 
+-- The order-level fields from the order's first row (all its rows agree on them).
 first_lines as (
-    select *
+    select order_lines.*
     from order_lines
-    qualify row_number() over (partition by order_id order by source_sheet, source_row) = 1
+    join order_totals
+        on order_lines.order_id = order_totals.order_id
+        and order_lines.row_key = order_totals.first_row_key
 ),
 
 final as (

@@ -25,9 +25,16 @@ create or replace temp macro parse_time(s) as
         )
     end;
 
--- Amounts such as $12.34, US $12.34, ¥1,280.00, 128.50.
+-- Amounts such as $12.34, US $12.34, ¥1,280.00, 128.50. The common shapes skip the regex.
 create or replace temp macro parse_amount(s) as
-    try_cast(replace(regexp_replace(s, '[^0-9.,-]', '', 'g'), ',', '') as decimal(18, 2));
+    case
+        when s like 'US $%' then try_cast(trim(replace(s[5:], ',', '')) as decimal(18, 2))
+        when s like '$%' then try_cast(trim(replace(s[2:], ',', '')) as decimal(18, 2))
+        else coalesce(
+            try_cast(s as decimal(18, 2)),
+            try_cast(replace(regexp_replace(s, '[^0-9.,-]', '', 'g'), ',', '') as decimal(18, 2))
+        )
+    end;
 
 -- The currency an amount is written in, when it says so.
 create or replace temp macro amount_currency(s) as

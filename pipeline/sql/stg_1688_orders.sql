@@ -3,16 +3,27 @@ with
 
 export_rows as (select * from stg_export_rows),
 
+value_keys as (select * from stg_raw_value_keys),
+
 status_aliases as (
-    select raw_key, code from vocab_alias where kind = 'status' and platform = '1688'
+    select value_keys.raw, vocab_alias.code
+    from value_keys
+    join vocab_alias using (raw_key)
+    where vocab_alias.kind = 'status' and vocab_alias.platform = '1688'
 ),
 
 cause_aliases as (
-    select raw_key, code from vocab_alias where kind = 'close_cause' and platform = '1688'
+    select value_keys.raw, vocab_alias.code
+    from value_keys
+    join vocab_alias using (raw_key)
+    where vocab_alias.kind = 'close_cause' and vocab_alias.platform = '1688'
 ),
 
 reason_aliases as (
-    select raw_key, code from vocab_alias where kind = 'cancel_reason' and platform = 'any'
+    select value_keys.raw, vocab_alias.code
+    from value_keys
+    join vocab_alias using (raw_key)
+    where vocab_alias.kind = 'cancel_reason' and vocab_alias.platform = 'any'
 ),
 
 final as (
@@ -25,9 +36,9 @@ final as (
              then coalesce(reason_aliases.code, 'other') end as cancel_reason,
         cast(null as varchar) as line_key
     from export_rows
-    left join status_aliases on value_key(export_rows.status_raw) = status_aliases.raw_key
-    left join cause_aliases on value_key(export_rows.close_reason_raw) = cause_aliases.raw_key
-    left join reason_aliases on value_key(export_rows.close_reason_raw) = reason_aliases.raw_key
+    left join status_aliases on export_rows.status_raw = status_aliases.raw
+    left join cause_aliases on export_rows.close_reason_raw = cause_aliases.raw
+    left join reason_aliases on export_rows.close_reason_raw = reason_aliases.raw
 )
 
 select * from final

@@ -5,12 +5,20 @@ with
 
 export_rows as (select * from stg_export_rows),
 
+value_keys as (select * from stg_raw_value_keys),
+
 cancel_status_aliases as (
-    select raw_key, code from vocab_alias where kind = 'status' and platform = 'ebay'
+    select value_keys.raw, vocab_alias.code
+    from value_keys
+    join vocab_alias using (raw_key)
+    where vocab_alias.kind = 'status' and vocab_alias.platform = 'ebay'
 ),
 
 cause_aliases as (
-    select raw_key, code from vocab_alias where kind = 'close_cause' and platform = 'ebay'
+    select value_keys.raw, vocab_alias.code
+    from value_keys
+    join vocab_alias using (raw_key)
+    where vocab_alias.kind = 'close_cause' and vocab_alias.platform = 'ebay'
 ),
 
 cause_default as (
@@ -19,7 +27,10 @@ cause_default as (
 ),
 
 reason_aliases as (
-    select raw_key, code from vocab_alias where kind = 'cancel_reason' and platform = 'any'
+    select value_keys.raw, vocab_alias.code
+    from value_keys
+    join vocab_alias using (raw_key)
+    where vocab_alias.kind = 'cancel_reason' and vocab_alias.platform = 'any'
 ),
 
 with_status as (
@@ -35,9 +46,9 @@ with_status as (
         reason_aliases.code as reason_alias
     from export_rows
     left join cancel_status_aliases
-        on value_key(export_rows.cancel_status_raw) = cancel_status_aliases.raw_key
-    left join cause_aliases on value_key(export_rows.cancel_reason_raw) = cause_aliases.raw_key
-    left join reason_aliases on value_key(export_rows.cancel_reason_raw) = reason_aliases.raw_key
+        on export_rows.cancel_status_raw = cancel_status_aliases.raw
+    left join cause_aliases on export_rows.cancel_reason_raw = cause_aliases.raw
+    left join reason_aliases on export_rows.cancel_reason_raw = reason_aliases.raw
 ),
 
 final as (

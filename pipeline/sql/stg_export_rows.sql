@@ -10,6 +10,7 @@ context as (select * from ingest_context),
 cleaned as (
     select
         source_sheet,
+        source_sheet_no,
         source_row,
         order_id as order_id,
         status as status_raw,
@@ -55,9 +56,7 @@ typed as (
         parse_amount(coalesce(order_amount_raw, line_amount_raw)) as order_amount,
         try_cast(parse_amount(quantity_raw) as integer) as quantity_cell,
         coalesce(
-            amount_currency(order_amount_raw),
-            amount_currency(line_amount_raw),
-            amount_currency(product_amount_raw),
+            amount_currency(coalesce(order_amount_raw, line_amount_raw, product_amount_raw)),
             context.default_currency
         ) as currency,
         coalesce(
@@ -110,6 +109,8 @@ final as (
     select
         source_sheet,
         source_row,
+        -- the row's place in the file, as one sortable number
+        source_sheet_no::bigint * 10000000000 + source_row as row_key,
         order_id,
         status_raw,
         created_at,

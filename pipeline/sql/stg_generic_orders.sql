@@ -5,20 +5,34 @@ with
 
 export_rows as (select * from stg_export_rows),
 
+value_keys as (select * from stg_raw_value_keys),
+
 status_map as (
-    select raw_key, status, close_cause, cancel_reason from mapping_alias where kind = 'status'
+    select value_keys.raw, mapping_alias.status, mapping_alias.close_cause, mapping_alias.cancel_reason
+    from value_keys
+    join mapping_alias using (raw_key)
+    where mapping_alias.kind = 'status'
 ),
 
 cause_map as (
-    select raw_key, close_cause from mapping_alias where kind = 'close_cause'
+    select value_keys.raw, mapping_alias.close_cause
+    from value_keys
+    join mapping_alias using (raw_key)
+    where mapping_alias.kind = 'close_cause'
 ),
 
 reason_map as (
-    select raw_key, cancel_reason from mapping_alias where kind = 'cancel_reason'
+    select value_keys.raw, mapping_alias.cancel_reason
+    from value_keys
+    join mapping_alias using (raw_key)
+    where mapping_alias.kind = 'cancel_reason'
 ),
 
 reason_aliases as (
-    select raw_key, code from vocab_alias where kind = 'cancel_reason' and platform = 'any'
+    select value_keys.raw, vocab_alias.code
+    from value_keys
+    join vocab_alias using (raw_key)
+    where vocab_alias.kind = 'cancel_reason' and vocab_alias.platform = 'any'
 ),
 
 final as (
@@ -34,10 +48,10 @@ final as (
         ) as cancel_reason,
         cast(null as varchar) as line_key
     from export_rows
-    left join status_map on value_key(export_rows.status_raw) = status_map.raw_key
-    left join cause_map on value_key(export_rows.close_reason_raw) = cause_map.raw_key
-    left join reason_map on value_key(export_rows.cancel_reason_raw) = reason_map.raw_key
-    left join reason_aliases on value_key(export_rows.cancel_reason_raw) = reason_aliases.raw_key
+    left join status_map on export_rows.status_raw = status_map.raw
+    left join cause_map on export_rows.close_reason_raw = cause_map.raw
+    left join reason_map on export_rows.cancel_reason_raw = reason_map.raw
+    left join reason_aliases on export_rows.cancel_reason_raw = reason_aliases.raw
 )
 
 select * from final
