@@ -65,10 +65,11 @@ def _parse_exported_at(text: str | None) -> datetime | None:
 
 
 def _fail(exc: Exception) -> typer.Exit:
+    """Print the message as plain text (it may quote store names or cells) and pick the exit."""
     if isinstance(exc, UsageError):
-        err.print(f"[red]usage error:[/] {exc}", soft_wrap=True)
+        err.print(f"usage error: {exc}", soft_wrap=True, markup=False)
         return typer.Exit(2)
-    err.print(f"[red]error:[/] {exc}", soft_wrap=True, markup=False)
+    err.print(f"error: {exc}", soft_wrap=True, markup=False)
     return typer.Exit(1)
 
 
@@ -108,6 +109,8 @@ def ingest(
             raise UsageError("--mapping goes with --platform generic")
         if platform == "generic" and mapping is None:
             raise UsageError("--platform generic needs --mapping FILE (see the README)")
+        if mapping is not None and not mapping.is_file():
+            raise UsageError(f"--mapping {mapping}: no such file")
         when = _parse_exported_at(exported_at)
         files = expand_paths(paths)
         if not files:
@@ -155,7 +158,7 @@ def ingest(
 
 def _print_result(result, *, quiet: bool) -> None:
     if result.outcome == "already ingested":
-        err.print(f"{result.path.name}: already ingested, nothing changed", markup=False)
+        err.print(f"{result.path.name}: already ingested, nothing changed", markup=False, soft_wrap=True)
     else:
         err.print(
             f"{result.path.name}: {result.platform}, {result.rows_read} rows read, "
@@ -163,10 +166,11 @@ def _print_result(result, *, quiet: bool) -> None:
             f"{result.rejected} rejected (exported {result.exported_at:%Y-%m-%d %H:%M}, "
             f"{result.exported_at_source})",
             markup=False,
+            soft_wrap=True,
         )
         for sheet, row, order_id, reason in result.rejected_examples:
             order = f" order {order_id}" if order_id else ""
-            err.print(f"  rejected: sheet {sheet!r} row {row}{order}: {reason}", markup=False)
+            err.print(f"  rejected: sheet {sheet!r} row {row}{order}: {reason}", markup=False, soft_wrap=True)
         if result.rejected > len(result.rejected_examples):
             err.print(
                 f"  … and {result.rejected - len(result.rejected_examples)} more: "
@@ -174,7 +178,7 @@ def _print_result(result, *, quiet: bool) -> None:
                 markup=False,
             )
     for warning in result.warnings:
-        err.print(f"  [yellow]warning:[/] {warning}", soft_wrap=True)
+        err.print(f"  warning: {warning}", soft_wrap=True, markup=False)
 
 
 @app.command()
@@ -223,7 +227,7 @@ def _print_status(report: dict) -> None:
     out.print(table)
     for s in report["stores"]:
         for warning in s["warnings"]:
-            out.print(f"[yellow]{s['store']}: warning:[/] {warning}", soft_wrap=True)
+            out.print(f"{s['store']}: warning: {warning}", soft_wrap=True, markup=False)
         for u in s["unknown_values"]:
             out.print(
                 f"{s['store']}: unknown {u['kind']} {u['raw_value']!r} in {u['orders']} orders "

@@ -36,7 +36,8 @@ class InputError(Exception):
             where += ": "
         text = where + self.problem.rstrip(".") + "."
         if self.fix:
-            text += " " + self.fix.rstrip(".") + "."
+            fix = self.fix.rstrip(".")
+            text += " " + fix[:1].upper() + fix[1:] + "."
         return text
 
     def for_file(self, path: Path) -> InputError:

@@ -234,8 +234,10 @@ def _check_rows(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, *, st
     conflicts = con.execute("select * from int_export_conflicts").fetchall()
     if conflicts:
         order_id, sheets, rows, statuses = conflicts[0]
+        several_sheets = len(raw.table.column("source_sheet").unique()) > 1
         shown = " and ".join(
-            f"row {r} ({s!r})" for r, s in zip(rows[:2], statuses[:2], strict=True)
+            (f"sheet {sheet!r} " if several_sheets else "") + f"row {r} ({s!r})"
+            for sheet, r, s in zip(sheets[:2], rows[:2], statuses[:2], strict=True)
         )
         more = f"; {len(conflicts) - 1} more orders conflict too" if len(conflicts) > 1 else ""
         raise InputError(

@@ -26,8 +26,12 @@ from pipeline.demo_exports import export_table, simulate_orders, write_export
 REPO = Path(__file__).resolve().parents[1]
 STOREHEALTH = REPO / ".venv" / "bin" / "storehealth"
 STORE = "crash"
-# Kill points, as fractions of a clean ingest's wall time (process start included).
-KILL_FRACTIONS = (0.15, 0.3, 0.45, 0.6, 0.75, 0.9)
+# Kill points: fractions of a clean ingest's wall time (process start included), and delays after
+# the ingest starts writing to the database file (its merge, commit and checkpoint), which take
+# only the last tenth or so of the run and are hard to hit by time alone on a busy machine.
+KILL_FRACTIONS = (0.2, 0.45, 0.7, 0.9)
+KILL_AFTER_WRITES_START = (0.0, 0.1, 0.25)
+KILL_POINTS = [("time", f) for f in KILL_FRACTIONS] + [("writes", d) for d in KILL_AFTER_WRITES_START]
 # Columns that legitimately differ between two clean runs of the same ingest.
 VOLATILE = {"ingested_files": ("ingested_at",)}
 
@@ -113,17 +117,37 @@ def crash_setup(tmp_path_factory: pytest.TempPathFactory) -> CrashSetup:
     return CrashSetup(export=export, before=before, after=after, ingest_seconds=ingest_seconds)
 
 
-@pytest.mark.parametrize("fraction", KILL_FRACTIONS, ids=lambda f: f"kill-at-{f:.0%}")
+def wait_for_writes(db: Path, process: subprocess.Popen, size: int, timeout: float) -> None:
+    """Return once `db` no longer has `size` bytes (the ingest is writing) or the process ends."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        if db.stat().st_size != size:
+            return
+        time.sleep(0.002)
+
+
+def kill_point_id(point: tuple[str, float]) -> str:
+    kind, value = point
+    return f"at-{value:.0%}-of-run" if kind == "time" else f"writes+{value * 1000:.0f}ms"
+
+
+@pytest.mark.parametrize("kill_point", KILL_POINTS, ids=kill_point_id)
 def test_killed_ingest_leaves_before_or_after(
-    crash_setup: CrashSetup, tmp_path: Path, fraction: float
+    crash_setup: CrashSetup, tmp_path: Path, kill_point: tuple[str, float]
 ) -> None:
     db = tmp_path / "history.duckdb"
     shutil.copyfile(crash_setup.before, db)
+    size = db.stat().st_size
 
     process = subprocess.Popen(
         ingest_command(crash_setup.export, db), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    time.sleep(fraction * crash_setup.ingest_seconds)
+    kind, value = kill_point
+    if kind == "time":
+        time.sleep(value * crash_setup.ingest_seconds)
+    else:
+        wait_for_writes(db, process, size, timeout=20 * crash_setup.ingest_seconds)
+        time.sleep(value)
     finished_first = process.poll() is not None
     if not finished_first:
         os.kill(process.pid, signal.SIGKILL)
@@ -132,17 +156,18 @@ def test_killed_ingest_leaves_before_or_after(
         assert process.returncode == 0
     else:
         assert process.returncode == -signal.SIGKILL
+    where = kill_point_id(kill_point)
 
     # The history opens (read-only, as `status` opens it) and is wholly before or wholly after.
     versus_before = tables_differing(db, crash_setup.before)
     versus_after = tables_differing(db, crash_setup.after)
     assert not versus_before or not versus_after, (
-        f"torn history after a kill at {fraction:.0%}: differs from 'before' in {versus_before} "
+        f"torn history after a kill {where}: differs from 'before' in {versus_before} "
         f"and from 'after' in {versus_after}"
     )
     landed = not versus_after
     print(
-        f"kill at {fraction:.0%} of {crash_setup.ingest_seconds:.1f} s: "
+        f"kill {where} (clean run {crash_setup.ingest_seconds:.1f} s): "
         f"{'finished first' if finished_first else 'killed'}, history {'after' if landed else 'before'}"
     )
 

@@ -40,7 +40,9 @@ def sniff_format(head: bytes) -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if stripped.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
+    if stripped.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<!--")):
+        return "html"
+    if stripped.startswith(b"<") and (b"<html" in stripped[:1024] or b"<table" in stripped[:1024]):
         return "html"
     return "text"
 

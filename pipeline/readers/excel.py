@@ -9,12 +9,17 @@ import python_calamine
 
 from pipeline.errors import InputError
 from pipeline.readers import Sheet
+from pipeline.readers.biff import check_xls
 
 HEAD_ROWS = 30
 
 
 def read_workbook(path: Path) -> list[Sheet]:
     """All sheets; a large .xls export spreads its rows over several of them."""
+    with path.open("rb") as fh:
+        is_xls = fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    if is_xls:
+        check_xls(path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = []
