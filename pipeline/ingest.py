@@ -15,7 +15,7 @@ import duckdb
 
 from pipeline.adapters.generic import Mapping
 from pipeline.adapters.table import build_raw_export
-from pipeline.database import build_model, buyer_salt, run_statement
+from pipeline.database import build_model, build_view, buyer_salt, drop_models, run_statement
 from pipeline.errors import InputError, UsageError
 from pipeline.readers import SUPPORTED_SUFFIXES, read_sheets
 
@@ -169,7 +169,8 @@ def ingest_file(
         con.execute("rollback")
         raise
     finally:
-        con.unregister("raw_export")
+        if raw.table is not None:
+            con.unregister("raw_export")
     return result
 
 
@@ -199,9 +200,15 @@ def _stage(
     if mapping:
         con.executemany("insert into mapping_alias values (?, ?, ?, ?, ?)", mapping.value_rows)
     build_model(con, "stg_export_rows")
+    # The Arrow copy of the file is no longer needed: free it before the next models grow.
+    raw.sheet_count = len(raw.table.column("source_sheet").unique())
+    con.unregister("raw_export")
+    raw.table = None
     build_model(con, "stg_raw_value_keys")
-    build_model(con, "stg_platform_orders", source=f"stg_{raw.platform}_orders")
+    build_view(con, "stg_platform_orders", source=f"stg_{raw.platform}_orders")
     build_model(con, "int_export_rows")
+    con.execute("drop view stg_platform_orders")
+    drop_models(con, "stg_export_rows")
 
 
 def _check_rows(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, *, strict: bool) -> None:
@@ -226,15 +233,15 @@ def _check_rows(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, *, st
             f"{what}: {reason}" + (f" for order {order_id}" if order_id else "") + more,
             path=raw.path,
             row=row,
-            sheet=sheet if len(raw.table.column("source_sheet").unique()) > 1 else None,
+            sheet=sheet if raw.sheet_count > 1 else None,
             fix="fix those cells or export the file again; nothing was ingested",
         )
-    build_model(con, "int_export_order_lines")
+    build_view(con, "int_export_order_lines")
     build_model(con, "int_export_conflicts")
     conflicts = con.execute("select * from int_export_conflicts").fetchall()
     if conflicts:
         order_id, sheets, rows, statuses = conflicts[0]
-        several_sheets = len(raw.table.column("source_sheet").unique()) > 1
+        several_sheets = raw.sheet_count > 1
         shown = " and ".join(
             (f"sheet {sheet!r} " if several_sheets else "") + f"row {r} ({s!r})"
             for sheet, r, s in zip(sheets[:2], rows[:2], statuses[:2], strict=True)
@@ -248,6 +255,8 @@ def _check_rows(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, *, st
             "delete the outdated one and ingest the corrected copy",
         )
     build_model(con, "int_export_orders")
+    con.execute("drop view int_export_order_lines")
+    drop_models(con, "int_export_rows", "int_export_conflicts")
 
 
 def _set_export_time(
@@ -296,14 +305,16 @@ def _merge(con: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
         "    and ingest_context.seen_key >= current_before.last_seen_key)) b "
         "on b.order_id = e.order_id"
     )
-    build_model(con, "int_order_latest_values")
-    build_model(con, "orders_current_rebuilt")
+    build_view(con, "int_order_latest_values")
+    build_view(con, "orders_current_rebuilt")
     con.execute(
         "delete from orders_current using orders_to_rebuild r "
         "where orders_current.platform = r.platform and orders_current.store = r.store "
         "and orders_current.order_id = r.order_id"
     )
     con.execute("insert into orders_current by name select * from orders_current_rebuilt")
+    con.execute("drop view orders_current_rebuilt")
+    con.execute("drop view int_order_latest_values")
     con.execute(
         "update orders_current set last_seen_at = c.exported_at, last_file_id = c.file_id, "
         "last_seen_key = c.seen_key "
@@ -314,8 +325,10 @@ def _merge(con: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
     )
     counts = con.execute(
         "select count(*), count(*) filter (where b.current_hash is null), "
-        "count(*) filter (where b.current_hash <> r.current_hash) "
-        "from current_before b left join orders_current_rebuilt r using (order_id)"
+        "count(*) filter (where b.current_hash <> c.current_hash) "
+        "from current_before b join ingest_context x on true "
+        "join orders_current c "
+        "on c.platform = x.platform and c.store = x.store and c.order_id = b.order_id"
     ).fetchone()
     result.orders, result.new, result.updated = counts
     result.unchanged = result.orders - result.new - result.updated

@@ -18,6 +18,7 @@ from pipeline.readers import Sheet
 from pipeline.text import normalize_header
 
 HEADER_SEARCH_ROWS = 30
+CHUNK_ROWS = 50_000
 _EBAY_TRAILER = re.compile(r"^\s*(\d+\s+record\(s\)\s+downloaded|seller\s+id\s*:)", re.I)
 
 
@@ -27,14 +28,17 @@ class RawExport:
 
     path: Path
     platform: str
-    table: pa.Table
+    table: pa.Table | None
+    sheet_count: int = 1
     warnings: list[str] = field(default_factory=list)
     # (sheet, row number, order id, reason) for rows the reader could not take at all
     unreadable: list[tuple[str, int, str | None, str]] = field(default_factory=list)
 
+    rows_in_table: int = 0
+
     @property
     def rows_read(self) -> int:
-        return self.table.num_rows + len(self.unreadable)
+        return self.rows_in_table + len(self.unreadable)
 
 
 def cell_text(value: object) -> str:
@@ -135,6 +139,8 @@ def build_raw_export(
     if not parts:
         raise _no_header_error(path, spec, first_seen)
     export.table = pa.concat_tables(parts)
+    export.rows_in_table = export.table.num_rows
+    export.sheet_count = len(parts)
     return export
 
 
@@ -186,31 +192,44 @@ def _sheet_table(
     indexes = [found[name] for name in fields]
     need = max(indexes) + 1
     pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
+    chunks: dict[str, list[pa.Array]] = {name: [] for name in fields}
     picked: list[tuple[object, ...]] = []
+    count = 0
     body = chain(sheet.rows[header_index + 1 :], sheet.more_rows or ())
     try:
         for row in body:
             if len(row) < need:
                 row = list(row) + [""] * (need - len(row))
             picked.append(pick(row))
+            if len(picked) == CHUNK_ROWS:
+                count += _flush(picked, fields, chunks)
     except Exception as exc:  # calamine reports a damaged sheet while streaming its rows
         raise InputError(
             f"sheet {sheet.name!r} is damaged and cannot be read ({str(exc).splitlines()[0][:200]})",
             path=export.path,
             fix="export it again from the seller back-end, or open it in Excel and save a copy",
         ) from None
+    count += _flush(picked, fields, chunks)
     first_number = header_index + 2
-    columns = list(zip(*picked, strict=True)) if picked else [()] * len(fields)
-    del picked
-    count = len(columns[0]) if columns else 0
     arrays = {name: pa.nulls(count, type=pa.string()) for name in RAW_FIELDS}
-    for name, values in zip(fields, columns, strict=True):
-        if count:
-            arrays[name] = _column(values)
+    for name in fields:
+        arrays[name] = pa.chunked_array(chunks[name], type=pa.string())
     arrays["source_sheet"] = pa.array([sheet.name] * count, type=pa.string())
     arrays["source_row"] = pa.array(range(first_number, first_number + count), type=pa.int64())
     arrays["source_sheet_no"] = pa.array([sheet_no] * count, type=pa.int32())
     return _without_blank_rows(pa.table(arrays), found)
+
+
+def _flush(
+    picked: list[tuple[object, ...]], fields: list[str], chunks: dict[str, list[pa.Array]]
+) -> int:
+    """Move a chunk of picked rows into Arrow, so Python holds one chunk of cells at a time."""
+    rows = len(picked)
+    if rows:
+        for name, values in zip(fields, zip(*picked, strict=True), strict=True):
+            chunks[name].append(_column(values))
+        picked.clear()
+    return rows
 
 
 def _without_blank_rows(table: pa.Table, found: dict[str, int]) -> pa.Table:

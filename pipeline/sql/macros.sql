@@ -61,7 +61,7 @@ create or replace temp macro product_quantity(s) as
 -- Products in such a cell: one 【n】 block each.
 create or replace temp macro product_count(s) as
     case when s is null then null
-         else greatest(len(regexp_extract_all(s, '【\s*\d+\s*】')), 1) end;
+         else greatest(length(s) - length(replace(s, '【', '')), 1) end;
 
 -- The key a raw status or reason is looked up by: full-width characters folded to half-width
 -- (as the vocabulary's keys are), trimmed, lower-cased.
