@@ -24,7 +24,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=. || { echo "JupyterLab arrives with the reports issue: pip install jupyterlab"; exit 1; }
+	$(BIN)/pip install --quiet -e '.[dev,lab]'
+	STOREHEALTH_DB=$${STOREHEALTH_DB:-$(CURDIR)/data/storehealth.duckdb} $(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py

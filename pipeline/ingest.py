@@ -193,18 +193,14 @@ def _stage(
             (mapping.currency if mapping else None) or DEFAULT_CURRENCY.get(raw.platform),
         ],
     )
-    con.execute(
-        "create or replace temp table mapping_alias (kind varchar, raw_key varchar, "
-        "status varchar, close_cause varchar, cancel_reason varchar)"
-    )
+    con.execute("delete from vocab_alias where platform = 'generic'")
     if mapping:
-        con.executemany("insert into mapping_alias values (?, ?, ?, ?, ?)", mapping.value_rows)
+        con.executemany("insert into vocab_alias values (?, 'generic', ?, ?)", mapping.alias_rows())
     build_model(con, "stg_export_rows")
     # The Arrow copy of the file is no longer needed: free it before the next models grow.
-    raw.sheet_count = len(raw.table.column("source_sheet").unique())
     con.unregister("raw_export")
     raw.table = None
-    build_model(con, "stg_raw_value_keys")
+    build_model(con, "stg_raw_value_codes")
     build_view(con, "stg_platform_orders", source=f"stg_{raw.platform}_orders")
     build_model(con, "int_export_rows")
     con.execute("drop view stg_platform_orders")
@@ -212,22 +208,24 @@ def _stage(
 
 
 def _check_rows(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, *, strict: bool) -> None:
-    rejected = con.execute(
-        "select source_sheet, source_row, order_id, reject_reason from int_export_rows "
-        "where reject_reason is not null order by source_sheet, source_row"
-    ).fetchall()
-    rejected = list(raw.unreadable) + rejected
-    result.rejected = len(rejected)
-    result.rejected_examples = rejected[:REJECT_EXAMPLES]
     con.execute(
         "create or replace temp table export_rejects "
         "(sheet varchar, row_number bigint, order_id varchar, reason varchar)"
     )
-    if rejected:
-        con.executemany("insert into export_rejects values (?, ?, ?, ?)", rejected)
-    if rejected and (strict or len(rejected) == result.rows_read):
-        sheet, row, order_id, reason = rejected[0]
-        more = f" (and {len(rejected) - 1} more rows)" if len(rejected) > 1 else ""
+    if raw.unreadable:
+        con.executemany("insert into export_rejects values (?, ?, ?, ?)", raw.unreadable)
+    con.execute(
+        "insert into export_rejects select source_sheet, source_row, order_id, reject_reason "
+        "from int_export_rows where reject_reason is not null"
+    )
+    result.rejected = con.execute("select count(*) from export_rejects").fetchone()[0]
+    result.rejected_examples = con.execute(
+        "select * from export_rejects order by sheet, row_number limit ?", [REJECT_EXAMPLES]
+    ).fetchall()
+    if result.rejected and (strict or result.rejected == result.rows_read):
+        sheet, row, order_id, reason = result.rejected_examples[0]
+        count = result.rejected
+        more = f" (and {count - 1} more rows)" if count > 1 else ""
         what = "--strict refuses a file with unreadable rows" if strict else "no row can be read"
         raise InputError(
             f"{what}: {reason}" + (f" for order {order_id}" if order_id else "") + more,

@@ -28,6 +28,22 @@ class Mapping:
         default_factory=list
     )
 
+    def alias_rows(self) -> list[tuple[str, str, str]]:
+        """(kind, raw key, code) rows for the vocabulary, under the platform `generic`."""
+        rows = set()
+        for kind, key, status, cause, reason in self.value_rows:
+            if kind == "status":
+                rows.add(("status", key, status))
+                if cause:
+                    rows.add(("status_close_cause", key, cause))
+                if reason:
+                    rows.add(("status_cancel_reason", key, reason))
+            elif kind == "close_cause":
+                rows.add(("close_cause", key, cause))
+            else:
+                rows.add(("cancel_reason", key, reason))
+        return sorted(rows)
+
     def spec(self) -> PlatformSpec:
         return PlatformSpec(
             name="generic",

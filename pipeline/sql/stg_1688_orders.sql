@@ -1,44 +1,23 @@
--- Staging: 1688 rows. Its 关闭原因 gives both the close cause and the cancel reason.
+-- Staging: 1688 rows. Its 关闭原因 gives both the close cause and the cancel reason
+-- (sellerGoodsLack: seller_cancelled, out_of_stock).
 with
 
 export_rows as (select * from stg_export_rows),
 
-value_keys as (select * from stg_raw_value_keys),
-
-status_aliases as (
-    select value_keys.raw, vocab_alias.code
-    from value_keys
-    join vocab_alias using (raw_key)
-    where vocab_alias.kind = 'status' and vocab_alias.platform = '1688'
-),
-
-cause_aliases as (
-    select value_keys.raw, vocab_alias.code
-    from value_keys
-    join vocab_alias using (raw_key)
-    where vocab_alias.kind = 'close_cause' and vocab_alias.platform = '1688'
-),
-
-reason_aliases as (
-    select value_keys.raw, vocab_alias.code
-    from value_keys
-    join vocab_alias using (raw_key)
-    where vocab_alias.kind = 'cancel_reason' and vocab_alias.platform = 'any'
-),
+codes as (select * from stg_raw_value_codes),
 
 final as (
     select
         export_rows.*,
-        status_aliases.code as status_code,
+        status_codes.status_code,
         case when export_rows.close_reason_raw is not null
-             then coalesce(cause_aliases.code, 'other') end as cause_code,
+             then coalesce(close_codes.cause_code, 'other') end as cause_code,
         case when export_rows.close_reason_raw is not null
-             then coalesce(reason_aliases.code, 'other') end as cancel_reason,
+             then coalesce(close_codes.reason_code, 'other') end as cancel_reason,
         cast(null as varchar) as line_key
     from export_rows
-    left join status_aliases on export_rows.status_raw = status_aliases.raw
-    left join cause_aliases on export_rows.close_reason_raw = cause_aliases.raw
-    left join reason_aliases on export_rows.close_reason_raw = reason_aliases.raw
+    left join codes as status_codes on export_rows.status_raw = status_codes.raw
+    left join codes as close_codes on export_rows.close_reason_raw = close_codes.raw
 )
 
 select * from final

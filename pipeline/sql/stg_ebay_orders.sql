@@ -1,54 +1,31 @@
 -- Staging: eBay Orders report rows, one per line item. The report has no status column: the
 -- Cancel Status, the shipping date and the payment date decide it. The Cancel Reason gives the
--- cancel reason, and through the vocabulary the close cause.
+-- cancel reason, and through the vocabulary the close cause (default: the `*` alias).
 with
 
 export_rows as (select * from stg_export_rows),
 
-value_keys as (select * from stg_raw_value_keys),
-
-cancel_status_aliases as (
-    select value_keys.raw, vocab_alias.code
-    from value_keys
-    join vocab_alias using (raw_key)
-    where vocab_alias.kind = 'status' and vocab_alias.platform = 'ebay'
-),
-
-cause_aliases as (
-    select value_keys.raw, vocab_alias.code
-    from value_keys
-    join vocab_alias using (raw_key)
-    where vocab_alias.kind = 'close_cause' and vocab_alias.platform = 'ebay'
-),
+codes as (select * from stg_raw_value_codes),
 
 cause_default as (
     select code from vocab_alias
     where kind = 'close_cause' and platform = 'ebay' and raw_key = '*'
 ),
 
-reason_aliases as (
-    select value_keys.raw, vocab_alias.code
-    from value_keys
-    join vocab_alias using (raw_key)
-    where vocab_alias.kind = 'cancel_reason' and vocab_alias.platform = 'any'
-),
-
 with_status as (
     select
         export_rows.* replace (export_rows.cancel_status_raw as status_raw),
         coalesce(
-            cancel_status_aliases.code,
-            case when shipped_at is not null then 'shipped'
-                 when paid_at is not null then 'awaiting_shipment'
+            status_codes.status_code,
+            case when export_rows.shipped_at is not null then 'shipped'
+                 when export_rows.paid_at is not null then 'awaiting_shipment'
                  else 'awaiting_payment' end
         ) as status_code,
-        cause_aliases.code as cause_alias,
-        reason_aliases.code as reason_alias
+        reason_codes.cause_code as cause_alias,
+        reason_codes.reason_code as reason_alias
     from export_rows
-    left join cancel_status_aliases
-        on export_rows.cancel_status_raw = cancel_status_aliases.raw
-    left join cause_aliases on export_rows.cancel_reason_raw = cause_aliases.raw
-    left join reason_aliases on export_rows.cancel_reason_raw = reason_aliases.raw
+    left join codes as status_codes on export_rows.cancel_status_raw = status_codes.raw
+    left join codes as reason_codes on export_rows.cancel_reason_raw = reason_codes.raw
 ),
 
 final as (

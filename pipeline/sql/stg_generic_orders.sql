@@ -5,53 +5,23 @@ with
 
 export_rows as (select * from stg_export_rows),
 
-value_keys as (select * from stg_raw_value_keys),
-
-status_map as (
-    select value_keys.raw, mapping_alias.status, mapping_alias.close_cause, mapping_alias.cancel_reason
-    from value_keys
-    join mapping_alias using (raw_key)
-    where mapping_alias.kind = 'status'
-),
-
-cause_map as (
-    select value_keys.raw, mapping_alias.close_cause
-    from value_keys
-    join mapping_alias using (raw_key)
-    where mapping_alias.kind = 'close_cause'
-),
-
-reason_map as (
-    select value_keys.raw, mapping_alias.cancel_reason
-    from value_keys
-    join mapping_alias using (raw_key)
-    where mapping_alias.kind = 'cancel_reason'
-),
-
-reason_aliases as (
-    select value_keys.raw, vocab_alias.code
-    from value_keys
-    join vocab_alias using (raw_key)
-    where vocab_alias.kind = 'cancel_reason' and vocab_alias.platform = 'any'
-),
+codes as (select * from stg_raw_value_codes),
 
 final as (
     select
         export_rows.*,
-        status_map.status as status_code,
-        coalesce(cause_map.close_cause, status_map.close_cause) as cause_code,
+        status_codes.status_code,
+        coalesce(cause_codes.cause_code, status_codes.status_cause_code) as cause_code,
         coalesce(
-            reason_map.cancel_reason,
             case when export_rows.cancel_reason_raw is not null
-                 then coalesce(reason_aliases.code, 'other') end,
-            status_map.cancel_reason
+                 then coalesce(reason_codes.reason_code, 'other') end,
+            status_codes.status_reason_code
         ) as cancel_reason,
         cast(null as varchar) as line_key
     from export_rows
-    left join status_map on export_rows.status_raw = status_map.raw
-    left join cause_map on export_rows.close_reason_raw = cause_map.raw
-    left join reason_map on export_rows.cancel_reason_raw = reason_map.raw
-    left join reason_aliases on export_rows.cancel_reason_raw = reason_aliases.raw
+    left join codes as status_codes on export_rows.status_raw = status_codes.raw
+    left join codes as cause_codes on export_rows.close_reason_raw = cause_codes.raw
+    left join codes as reason_codes on export_rows.cancel_reason_raw = reason_codes.raw
 )
 
 select * from final
