@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,7 +16,6 @@ from pipeline.readers import Sheet
 from pipeline.text import normalize_header
 
 HEADER_SEARCH_ROWS = 30
-CHUNK_ROWS = 50_000
 _EBAY_TRAILER = re.compile(r"^\s*(\d+\s+record\(s\)\s+downloaded|seller\s+id\s*:)", re.I)
 
 
@@ -76,23 +73,9 @@ def _is_blank(row: list[object]) -> bool:
         return all(cell_text(c).strip() == "" for c in row)
 
 
-def _column(values: tuple[object, ...]) -> pa.Array:
-    """Cells as trimmed text, empty cells null (vectorised: this runs over every cell)."""
-    try:
-        array = pa.array(values, type=pa.string())
-    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers or dates from a workbook
-        array = pa.array([cell_text(v) for v in values], type=pa.string())
-    return _trimmed(array)
-
-
 def _trimmed(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     array = pc.utf8_trim_whitespace(array)
     return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
-
-
-def _is_trailer(row: list[object]) -> bool:
-    """eBay's closing 'N record(s) downloaded' and 'Seller ID:' lines."""
-    return bool(row) and bool(_EBAY_TRAILER.match(cell_text(row[0]))) and _is_blank(row[1:])
 
 
 def build_raw_export(
@@ -135,7 +118,12 @@ def build_raw_export(
                 fix="split the sheets into separate files, one platform each",
             )
         export.platform = name
-        parts.append(_sheet_table(export, sheet, index, headers, spec or specs[name], len(parts)))
+        table = _sheet_table(export, sheet, index, headers, spec or specs[name])
+        parts.append(
+            table.append_column(
+                "source_sheet_no", pa.array([len(parts)] * table.num_rows, type=pa.int32())
+            )
+        )
     if not parts:
         raise _no_header_error(path, spec, first_seen)
     export.table = pa.concat_tables(parts)
@@ -175,63 +163,6 @@ def _no_header_error(path: Path, spec: PlatformSpec | None, seen: list[str] | No
     )
 
 
-def _sheet_table(
-    export: RawExport,
-    sheet: Sheet,
-    header_index: int,
-    headers: list[str],
-    spec: PlatformSpec,
-    sheet_no: int = 0,
-) -> pa.Table:
-    """The sheet's rows below its header as canonical columns. Built column-wise: a Python
-    loop over every cell would cost more than parsing the workbook."""
-    if sheet.table is not None:
-        return _text_table(export, sheet, header_index, headers, spec)
-    found = spec.columns(headers)
-    fields = [name for name in RAW_FIELDS if name in found]
-    indexes = [found[name] for name in fields]
-    need = max(indexes) + 1
-    pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
-    chunks: dict[str, list[pa.Array]] = {name: [] for name in fields}
-    picked: list[tuple[object, ...]] = []
-    count = 0
-    body = chain(sheet.rows[header_index + 1 :], sheet.more_rows or ())
-    try:
-        for row in body:
-            if len(row) < need:
-                row = list(row) + [""] * (need - len(row))
-            picked.append(pick(row))
-            if len(picked) == CHUNK_ROWS:
-                count += _flush(picked, fields, chunks)
-    except Exception as exc:  # calamine reports a damaged sheet while streaming its rows
-        raise InputError(
-            f"sheet {sheet.name!r} is damaged and cannot be read ({str(exc).splitlines()[0][:200]})",
-            path=export.path,
-            fix="export it again from the seller back-end, or open it in Excel and save a copy",
-        ) from None
-    count += _flush(picked, fields, chunks)
-    first_number = header_index + 2
-    arrays = {name: pa.nulls(count, type=pa.string()) for name in RAW_FIELDS}
-    for name in fields:
-        arrays[name] = pa.chunked_array(chunks[name], type=pa.string())
-    arrays["source_sheet"] = pa.array([sheet.name] * count, type=pa.string())
-    arrays["source_row"] = pa.array(range(first_number, first_number + count), type=pa.int64())
-    arrays["source_sheet_no"] = pa.array([sheet_no] * count, type=pa.int32())
-    return _without_blank_rows(pa.table(arrays), found)
-
-
-def _flush(
-    picked: list[tuple[object, ...]], fields: list[str], chunks: dict[str, list[pa.Array]]
-) -> int:
-    """Move a chunk of picked rows into Arrow, so Python holds one chunk of cells at a time."""
-    rows = len(picked)
-    if rows:
-        for name, values in zip(fields, zip(*picked, strict=True), strict=True):
-            chunks[name].append(_column(values))
-        picked.clear()
-    return rows
-
-
 def _without_blank_rows(table: pa.Table, found: dict[str, int]) -> pa.Table:
     """Rows with nothing in any column we read are blank lines, not orders."""
     present = [table.column(name) for name in RAW_FIELDS if name in found]
@@ -245,10 +176,10 @@ def _without_blank_rows(table: pa.Table, found: dict[str, int]) -> pa.Table:
     return table
 
 
-def _text_table(
+def _sheet_table(
     export: RawExport, sheet: Sheet, header_index: int, headers: list[str], spec: PlatformSpec
 ) -> pa.Table:
-    """The same as for a workbook, from the Arrow table the CSV reader built (no Python rows)."""
+    """The sheet's rows below its header as canonical columns, all in Arrow (no Python rows)."""
     found = spec.columns(headers)
     body = sheet.table.filter(pc.greater(sheet.table.column("row_number"), header_index + 1))
     first = body.column("c0") if body.num_rows else None
@@ -279,5 +210,4 @@ def _text_table(
     }
     arrays["source_sheet"] = pa.array([sheet.name] * body.num_rows, type=pa.string())
     arrays["source_row"] = body.column("row_number")
-    arrays["source_sheet_no"] = pa.array([0] * body.num_rows, type=pa.int32())
     return _without_blank_rows(pa.table(arrays), found)
