@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -239,6 +239,88 @@ def _print_status(report: dict) -> None:
                 f"{s['store']}: rejected {r['path']} row {r['row_number']}: {r['reason']}",
                 soft_wrap=True, markup=False,
             )
+
+
+def _parse_day(option: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r}: use YYYY-MM-DD") from None
+
+
+@app.command()
+def metrics(
+    store: Annotated[
+        list[str] | None, typer.Option("--store", help="A store (repeat for several).")
+    ] = None,
+    all_stores: Annotated[bool, typer.Option("--all", help="Every store together.")] = False,
+    date_from: Annotated[str, typer.Option("--from", help="First order date, YYYY-MM-DD.")] = "",
+    date_to: Annotated[str, typer.Option("--to", help="Last order date, YYYY-MM-DD (inclusive).")] = "",
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Store-health figures for orders created in a window (SPEC section 4).
+
+    Example: storehealth metrics --store ali-main --from 2024-03-01 --to 2024-03-31 --json
+    """
+    from pipeline.database import connect
+    from pipeline.metrics import window_metrics
+
+    try:
+        if bool(store) == all_stores:
+            raise UsageError("give --store NAME (one or more) or --all")
+        if not date_from or not date_to:
+            raise UsageError("give --from YYYY-MM-DD and --to YYYY-MM-DD")
+        first, last = _parse_day("--from", date_from), _parse_day("--to", date_to)
+        if first > last:
+            raise UsageError(f"--from {first} is after --to {last}")
+        for name in store or []:
+            _check_store(name)
+        con = connect(_db(db), read_only=True)
+        try:
+            figures = window_metrics(con, stores=None if all_stores else store, date_from=first, date_to=last)
+        finally:
+            con.close()
+    except (InputError, UsageError) as exc:
+        raise _fail(exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps(figures, ensure_ascii=False) + "\n")
+        return
+    _print_metrics(figures)
+
+
+def _percent(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate:.2%}"
+
+
+def _print_metrics(m: dict) -> None:
+    out.print(f"store {m['store']}, orders created {m['from']} to {m['to']}", markup=False)
+    table = Table(show_header=False)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_row("orders", str(m["orders"]))
+    table.add_row("paid orders", str(m["paid_orders"]))
+    table.add_row("closed orders", str(m["closed_orders"]))
+    sns = m["sold_not_shipped"]
+    table.add_row("sold not shipped", f"{sns['count']} ({_percent(sns['rate'])} of paid)")
+    late = m["late_shipment"]
+    table.add_row("late shipments", f"{late['count']} ({_percent(late['rate'])} of shipped)")
+    out.print(table)
+    if m["cancellation_reasons"]:
+        reasons = Table(title="cancellation reasons")
+        for column in ("reason", "orders", "share", "seller's fault"):
+            reasons.add_column(column)
+        for r in m["cancellation_reasons"]:
+            fault = "yes" if r["seller_fault"] else ""
+            reasons.add_row(r["reason"], str(r["count"]), _percent(r["share"]), fault)
+        out.print(reasons)
+    if m["close_causes"]:
+        causes = Table(title="close causes")
+        for column in ("cause", "orders", "share", "inferred"):
+            causes.add_column(column)
+        for c in m["close_causes"]:
+            causes.add_row(c["cause"], str(c["count"]), _percent(c["share"]), str(c["inferred"]))
+        out.print(causes)
 
 
 @app.command()

@@ -1,0 +1,103 @@
+"""`storehealth metrics`: SPEC section 4 figures on a small fixture, expected values by hand."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.builders import ali_row, write_ali
+
+T = "2024.03.05 10:00"
+
+
+@pytest.fixture
+def history(tmp_path: Path, cli) -> None:
+    rows = [
+        # open, paid
+        ali_row(id="1001", status="等待您发货", created=T, paid=T, deadline="2024-03-12"),
+        # paid, never shipped, closed: out of stock (★), no close reason: cause inferred
+        ali_row(id="1002", status="订单关闭", created=T, paid=T, cancel_reason="商品缺货"),
+        # paid, never shipped, closed by ship timeout (seller's fault)
+        ali_row(id="1003", status="订单关闭", created=T, paid=T, close_reason="seller_send_goods_timeout"),
+        # unpaid, closed by payment timeout
+        ali_row(id="1004", status="订单关闭", created=T, close_reason="buyer_pay_timeout"),
+        # paid, buyer changed their mind (not the seller's fault)
+        ali_row(id="1005", status="订单关闭", created=T, paid=T, close_reason="cancel_order_close_trade",
+                cancel_reason="买家不想购买这个订单"),
+        # shipped in the last minute of the deadline day: on time
+        ali_row(id="1006", status="等待买家收货", created=T, paid=T, deadline="2024-03-10",
+                shipped="2024.03.10 23:59"),
+        # shipped the minute after the deadline day ended: late
+        ali_row(id="1007", status="等待买家收货", created=T, paid=T, deadline="2024-03-10",
+                shipped="2024.03.11 00:00"),
+        # outside a March window on either side, to the minute
+        ali_row(id="1008", status="订单关闭", created="2024.04.01 00:00", paid="2024.04.01 00:05",
+                cancel_reason="商品缺货"),
+        ali_row(id="1009", status="等待您发货", created="2024.02.29 23:59", paid="2024.02.29 23:59"),
+    ]
+    result = cli("ingest", write_ali(tmp_path / "orders.csv", rows), "--store", "s1")
+    assert result.exit_code == 0, result.output
+
+
+def metrics_json(cli, *args: str) -> dict:
+    result = cli("metrics", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_march_figures_match_the_hand_count(history, cli) -> None:
+    assert metrics_json(cli, "--store", "s1", "--from", "2024-03-01", "--to", "2024-03-31") == {
+        "store": "s1", "from": "2024-03-01", "to": "2024-03-31",
+        "orders": 7, "paid_orders": 6, "closed_orders": 4,
+        "sold_not_shipped": {"count": 2, "rate": 2 / 6},
+        "late_shipment": {"count": 1, "rate": 0.5},
+        "cancellation_reasons": [
+            {"reason": "buyer_changed_mind", "count": 1, "share": 0.5, "seller_fault": False},
+            {"reason": "out_of_stock", "count": 1, "share": 0.5, "seller_fault": True},
+        ],
+        "close_causes": [
+            {"cause": "buyer_cancelled_paid", "count": 2, "share": 0.5, "inferred": 1},
+            {"cause": "payment_timeout", "count": 1, "share": 0.25, "inferred": 0},
+            {"cause": "seller_ship_timeout", "count": 1, "share": 0.25, "inferred": 0},
+        ],
+    }  # fmt: skip
+
+
+def test_window_edges_are_whole_calendar_days(history, cli) -> None:
+    april_first = metrics_json(cli, "--all", "--from", "2024-04-01", "--to", "2024-04-01")
+    assert april_first["store"] == "*"
+    assert (april_first["orders"], april_first["sold_not_shipped"]) == (1, {"count": 1, "rate": 1.0})
+    leap_day = metrics_json(cli, "--store", "s1", "--from", "2024-02-29", "--to", "2024-02-29")
+    assert (leap_day["orders"], leap_day["paid_orders"], leap_day["closed_orders"]) == (1, 1, 0)
+
+
+def test_an_empty_window_has_zero_counts_and_null_rates(history, cli) -> None:
+    empty = metrics_json(cli, "--store", "s1", "--from", "2023-01-01", "--to", "2023-01-31")
+    assert empty["orders"] == empty["paid_orders"] == empty["closed_orders"] == 0
+    assert empty["sold_not_shipped"] == {"count": 0, "rate": None}
+    assert empty["late_shipment"] == {"count": 0, "rate": None}
+    assert empty["cancellation_reasons"] == [] and empty["close_causes"] == []
+
+
+def test_json_keys_and_types_follow_spec_section_5(history, cli) -> None:
+    m = metrics_json(cli, "--all", "--from", "2024-01-01", "--to", "2024-12-31")
+    assert list(m) == [
+        "store", "from", "to", "orders", "paid_orders", "closed_orders", "sold_not_shipped",
+        "late_shipment", "cancellation_reasons", "close_causes",
+    ]  # fmt: skip
+    assert all(isinstance(m[k], int) for k in ("orders", "paid_orders", "closed_orders"))
+    assert set(m["sold_not_shipped"]) == set(m["late_shipment"]) == {"count", "rate"}
+    assert all(set(r) == {"reason", "count", "share", "seller_fault"} for r in m["cancellation_reasons"])
+    assert all(set(c) == {"cause", "count", "share", "inferred"} for c in m["close_causes"])
+    assert sum(r["share"] for r in m["cancellation_reasons"]) == pytest.approx(1.0)
+    assert sum(c["share"] for c in m["close_causes"]) == pytest.approx(1.0)
+
+
+def test_bad_windows_and_unknown_stores(history, cli) -> None:
+    backwards = cli("metrics", "--store", "s1", "--from", "2024-03-31", "--to", "2024-03-01")
+    assert backwards.exit_code == 2
+    unknown = cli("metrics", "--store", "nope", "--from", "2024-03-01", "--to", "2024-03-31")
+    assert unknown.exit_code == 1
+    assert "nope" in unknown.stderr and "s1" in unknown.stderr
+    readable = cli("metrics", "--store", "s1", "--from", "2024-03-01", "--to", "2024-03-31")
+    assert readable.exit_code == 0 and "sold not shipped" in readable.stdout
