@@ -13,7 +13,7 @@ import duckdb
 
 from pipeline.config import SQL_DIR
 from pipeline.errors import InputError
-from pipeline.vocabulary import alias_rows, code_rows
+from pipeline.vocabulary import alias_rows, code_rows, priority_rules
 
 SCHEMA_VERSION = 1
 MEMORY_LIMIT = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$", re.I)
@@ -62,6 +62,12 @@ def _load_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
         "create or replace temp table vocab_code (kind varchar, code varchar, seller_fault boolean)"
     )
     con.executemany("insert into vocab_code values (?, ?, ?)", code_rows())
+    carriers, quantity, amount = priority_rules()
+    con.execute(
+        "create or replace temp table vocab_priority as select ?::varchar as express_pattern, "
+        "?::integer as wholesale_quantity, ?::decimal(18, 2) as wholesale_amount",
+        [carriers, quantity, amount],
+    )
 
 
 def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

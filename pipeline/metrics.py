@@ -1,14 +1,16 @@
 """Store-health figures of SPEC section 4, read from the SQL models in `pipeline/sql/metrics_*`.
 
 Python only sets the window and the stores and shapes the JSON object of SPEC section 5;
-every figure is defined once, in SQL.
+every figure is defined once, in SQL. The DataFrame functions at the end are the notebooks'
+API: `from pipeline import connect, metrics`.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
+import pandas as pd
 
 from pipeline.database import build_model, sql_text
 from pipeline.errors import InputError
@@ -19,7 +21,11 @@ def known_stores(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _select_window(
-    con: duckdb.DuckDBPyConnection, stores: list[str] | None, date_from: date, date_to: date
+    con: duckdb.DuckDBPyConnection,
+    stores: list[str] | None,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | None = None,
 ) -> None:
     known = known_stores(con)
     chosen = known if stores is None else stores
@@ -31,8 +37,9 @@ def _select_window(
             fix="check the name, or ingest that store's exports first",
         )
     con.execute(
-        "create or replace temp table metrics_params as select ?::date as date_from, ?::date as date_to",
-        [date_from, date_to],
+        "create or replace temp table metrics_params as "
+        "select ?::date as date_from, ?::date as date_to, ?::timestamp as as_of",
+        [date_from, date_to, as_of or datetime.now()],
     )
     con.execute("create or replace temp table metrics_stores (store varchar)")
     if chosen:
@@ -70,3 +77,44 @@ def window_metrics(
 
 def _rate(value: object) -> float | None:
     return None if value is None else float(value)
+
+
+def _frame(
+    con: duckdb.DuckDBPyConnection,
+    model: str,
+    stores: list[str] | None,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | None = None,
+) -> pd.DataFrame:
+    _select_window(con, stores, date_from, date_to, as_of)
+    return con.execute(sql_text(model)).df()
+
+
+def summary(
+    con: duckdb.DuckDBPyConnection, date_from: date, date_to: date, stores: list[str] | None = None
+) -> pd.DataFrame:
+    """One row: orders, paid, closed, sold-not-shipped and late-shipment counts and rates."""
+    return _frame(con, "metrics_summary", stores, date_from, date_to)
+
+
+def cancellation_reasons(
+    con: duckdb.DuckDBPyConnection, date_from: date, date_to: date, stores: list[str] | None = None
+) -> pd.DataFrame:
+    """Per cancel reason: count, share, seller_fault."""
+    return _frame(con, "metrics_cancellation_reasons", stores, date_from, date_to)
+
+
+def close_causes(
+    con: duckdb.DuckDBPyConnection, date_from: date, date_to: date, stores: list[str] | None = None
+) -> pd.DataFrame:
+    """Per close cause: count, share, inferred."""
+    return _frame(con, "metrics_close_causes", stores, date_from, date_to)
+
+
+def open_backlog(
+    con: duckdb.DuckDBPyConnection, stores: list[str] | None = None, as_of: datetime | None = None
+) -> pd.DataFrame:
+    """Orders awaiting shipment as of `as_of` (default now), soonest deadline first."""
+    today = (as_of or datetime.now()).date()
+    return _frame(con, "metrics_open_backlog", stores, today, today, as_of)

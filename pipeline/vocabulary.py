@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 
@@ -50,3 +51,10 @@ def code_rows() -> list[tuple[str, str, bool]]:
             )
             rows.append((kind, code, fault))
     return rows
+
+
+def priority_rules() -> tuple[str, int, float]:
+    """(express carrier regex, wholesale quantity, wholesale amount) for the open backlog."""
+    rules = vocabulary()["priority"]
+    carriers = "|".join(re.escape(c) for c in rules["express_carriers"])
+    return f"(?i)\\b({carriers})\\b", int(rules["wholesale_quantity"]), float(rules["wholesale_amount"])

@@ -1,6 +1,7 @@
 """`storehealth metrics`: SPEC section 4 figures on a small fixture, expected values by hand."""
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,31 @@ def test_bad_windows_and_unknown_stores(history, cli) -> None:
     assert "nope" in unknown.stderr and "s1" in unknown.stderr
     readable = cli("metrics", "--store", "s1", "--from", "2024-03-01", "--to", "2024-03-31")
     assert readable.exit_code == 0 and "sold not shipped" in readable.stdout
+
+
+def test_open_backlog_puts_the_nearest_deadline_first_with_its_flags(tmp_path: Path, cli, db_path) -> None:
+    from pipeline import connect, metrics
+
+    rows = [
+        ali_row(id="2001", status="等待您发货", created=T, paid=T, deadline="2024-03-12",
+                shipping="AliExpress Standard Shipping"),
+        ali_row(id="2002", status="等待您发货", created=T, paid=T, deadline="2024-03-10",
+                shipping="DHL", remark="please ship fast"),
+        ali_row(id="2003", status="等待您发货", created=T, paid=T, deadline="2024-03-11",
+                amount="US $512.00", product="【1】 Case\n(产品数量: 2)"),
+        ali_row(id="2004", status="等待买家收货", created=T, paid=T, shipped="2024.03.06 10:00"),
+    ]
+    assert cli("ingest", write_ali(tmp_path / "open.csv", rows), "--store", "s2").exit_code == 0
+    con = connect(db_path)
+    try:
+        backlog = metrics.open_backlog(con, ["s2"], as_of=datetime(2024, 3, 10, 12, 0))
+        march = metrics.summary(con, date(2024, 3, 1), date(2024, 3, 31), ["s2"])
+    finally:
+        con.close()
+    assert backlog["order_id"].tolist() == ["2002", "2003", "2001"]
+    # the deadline day ends at midnight: 12 h left on 03-10, 36 h on 03-11, 60 h on 03-12
+    assert backlog["hours_left"].tolist() == [12.0, 36.0, 60.0]
+    assert backlog["express"].tolist() == [True, False, False]
+    assert backlog["wholesale"].tolist() == [False, True, False]
+    assert backlog["has_remark"].tolist() == [True, False, False]
+    assert march.loc[0, "orders"] == 4 and march.loc[0, "paid_orders"] == 4
