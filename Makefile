@@ -21,11 +21,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff check
 
 lab: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,lab]'
-	STOREHEALTH_DB=$${STOREHEALTH_DB:-$(CURDIR)/data/storehealth.duckdb} $(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py

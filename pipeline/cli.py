@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -15,6 +16,11 @@ from rich.table import Table
 
 from pipeline.config import default_db_path
 from pipeline.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    import duckdb
+
+T = TypeVar("T")
 
 app = typer.Typer(
     add_completion=False,
@@ -62,6 +68,22 @@ def _parse_exported_at(text: str | None) -> datetime | None:
         except ValueError:
             continue
     raise UsageError(f"--exported-at {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM")
+
+
+def _read_history(db: Path | None, read: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run `read` on a short-lived read-only connection, so that ingests are blocked briefly."""
+    from pipeline.database import connect
+
+    con = connect(_db(db), read_only=True)
+    try:
+        return read(con)
+    finally:
+        con.close()
+
+
+def _print_json(payload: dict) -> None:
+    """The one JSON object `--json` promises on stdout."""
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -151,7 +173,7 @@ def ingest(
             "files": [r.as_dict() for r in results],
             "refused": [{"path": str(f.path), "message": f.message} for f in failures],
         }
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        _print_json(payload)
     if failures:
         raise typer.Exit(1)
 
@@ -191,21 +213,16 @@ def status(
 
     Example: storehealth status --store ali-main --json
     """
-    from pipeline.database import connect
     from pipeline.status import store_status
 
     try:
-        con = connect(_db(db), read_only=True)
-        try:
-            report = store_status(con, store=store)
-        finally:
-            con.close()
+        report = _read_history(db, lambda con: store_status(con, store=store))
         if store is not None and not report["stores"]:
             raise InputError(f"no store named {store!r} in the history", fix="run status without --store")
     except (InputError, UsageError) as exc:
         raise _fail(exc) from None
     if as_json:
-        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+        _print_json(report)
         return
     _print_status(report)
 
@@ -263,7 +280,6 @@ def metrics(
 
     Example: storehealth metrics --store ali-main --from 2024-03-01 --to 2024-03-31 --json
     """
-    from pipeline.database import connect
     from pipeline.metrics import window_metrics
 
     try:
@@ -276,15 +292,14 @@ def metrics(
             raise UsageError(f"--from {first} is after --to {last}")
         for name in store or []:
             _check_store(name)
-        con = connect(_db(db), read_only=True)
-        try:
-            figures = window_metrics(con, stores=None if all_stores else store, date_from=first, date_to=last)
-        finally:
-            con.close()
+        chosen = None if all_stores else store
+        figures = _read_history(
+            db, lambda con: window_metrics(con, stores=chosen, date_from=first, date_to=last)
+        )
     except (InputError, UsageError) as exc:
         raise _fail(exc) from None
     if as_json:
-        sys.stdout.write(json.dumps(figures, ensure_ascii=False) + "\n")
+        _print_json(figures)
         return
     _print_metrics(figures)
 

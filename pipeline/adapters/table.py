@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,6 @@ class RawExport:
     warnings: list[str] = field(default_factory=list)
     # (sheet, row number, order id, reason) for rows the reader could not take at all
     unreadable: list[tuple[str, int, str | None, str]] = field(default_factory=list)
-
     rows_in_table: int = 0
 
     @property
@@ -38,24 +36,7 @@ class RawExport:
         return self.rows_in_table + len(self.unreadable)
 
 
-def cell_text(value: object) -> str:
-    """A cell as the text the seller sees; whole floats lose their `.0` (order ids!)."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
-def _header_row(rows: list[list[object]], choose) -> tuple[int, list[str], str] | None:
+def _header_row(rows: list[list[str]], choose) -> tuple[int, list[str], str] | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         headers = [normalize_header(c) for c in row]
         if sum(1 for h in headers if h) < 2:
@@ -66,11 +47,8 @@ def _header_row(rows: list[list[object]], choose) -> tuple[int, list[str], str] 
     return None
 
 
-def _is_blank(row: list[object]) -> bool:
-    try:
-        return not "".join(row).strip()  # type: ignore[arg-type]
-    except TypeError:
-        return all(cell_text(c).strip() == "" for c in row)
+def _is_blank(row: list[str]) -> bool:
+    return not "".join(row).strip()
 
 
 def _trimmed(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
@@ -99,16 +77,17 @@ def build_raw_export(
     export = RawExport(path=path, platform=spec.name if spec else "", table=pa.table({}))
     first_seen: list[str] | None = None
     for sheet in sheets:
-        if all(_is_blank(r) for r in sheet.rows[:HEADER_SEARCH_ROWS]) and len(sheet.rows) <= 1:
+        if all(_is_blank(r) for r in sheet.rows):
+            if sheet.table.num_rows > len(sheet.rows):
+                export.warnings.append(
+                    f"sheet {sheet.name!r} starts with {len(sheet.rows)} blank rows and was skipped"
+                )
             continue
         found = _header_row(sheet.rows, choose)
         if found is None:
             if first_seen is None:
                 first_seen = [normalize_header(c) for c in _first_nonblank(sheet.rows)]
-            if any(not _is_blank(r) for r in sheet.rows):
-                export.warnings.append(
-                    f"sheet {sheet.name!r} has no order header row and was skipped"
-                )
+            export.warnings.append(f"sheet {sheet.name!r} has no order header row and was skipped")
             continue
         index, headers, name = found
         if export.platform and export.platform != name:
@@ -132,7 +111,7 @@ def build_raw_export(
     return export
 
 
-def _first_nonblank(rows: list[list[object]]) -> list[object]:
+def _first_nonblank(rows: list[list[str]]) -> list[str]:
     for row in rows[:HEADER_SEARCH_ROWS]:
         if not _is_blank(row):
             return row

@@ -27,7 +27,7 @@ class Sheet:
     """
 
     name: str
-    rows: list[list[object]]
+    rows: list[list[str]]
     table: pa.Table
 
 
