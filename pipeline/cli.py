@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,6 +19,7 @@ from pipeline.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     import duckdb
+    import pandas as pd
 
 T = TypeVar("T")
 
@@ -81,8 +82,8 @@ def _read_history(db: Path | None, read: Callable[[duckdb.DuckDBPyConnection], T
         con.close()
 
 
-def _print_json(payload: dict) -> None:
-    """The one JSON object `--json` promises on stdout."""
+def _print_json(payload: dict | list[dict]) -> None:
+    """The one JSON value `--json` promises on stdout (a list only for a --by/--per breakdown)."""
     sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
 
 
@@ -265,6 +266,9 @@ def _parse_day(option: str, text: str) -> date:
         raise UsageError(f"{option} {text!r}: use YYYY-MM-DD") from None
 
 
+MetricsTable = Literal["summary", "reasons", "causes", "policy", "backlog"]
+
+
 @app.command()
 def metrics(
     store: Annotated[
@@ -273,35 +277,111 @@ def metrics(
     all_stores: Annotated[bool, typer.Option("--all", help="Every store together.")] = False,
     date_from: Annotated[str, typer.Option("--from", help="First order date, YYYY-MM-DD.")] = "",
     date_to: Annotated[str, typer.Option("--to", help="Last order date, YYYY-MM-DD (inclusive).")] = "",
+    by: Annotated[
+        Literal["week", "month"] | None,
+        typer.Option("--by", help="One set of figures per ISO week or calendar month."),
+    ] = None,
+    per: Annotated[
+        Literal["store", "platform"] | None,
+        typer.Option("--per", help="Figures per store or per platform instead of all together."),
+    ] = None,
+    policy: Annotated[
+        bool,
+        typer.Option(
+            "--policy",
+            help="Judge each store against its platform's policies as of --to (--from not needed).",
+        ),
+    ] = False,
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", help="Also write a breakdown table to this CSV file.")
+    ] = None,
+    parquet_path: Annotated[
+        Path | None, typer.Option("--parquet", help="Also write a breakdown table to this Parquet file.")
+    ] = None,
+    table: Annotated[
+        MetricsTable,
+        typer.Option("--table", help="Which breakdown --csv/--parquet write."),
+    ] = "summary",
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Store-health figures for orders created in a window (SPEC section 4).
 
-    Example: storehealth metrics --store ali-main --from 2024-03-01 --to 2024-03-31 --json
-    """
-    from pipeline.metrics import window_metrics
+    With --by or --per, --json prints a list of objects, one per period and store or platform.
 
+    Examples:
+      storehealth metrics --store ali-main --from 2024-03-01 --to 2024-03-31 --json
+      storehealth metrics --all --from 2024-01-01 --to 2024-06-30 --by month --per store
+      storehealth metrics --all --to 2024-06-30 --policy
+      storehealth metrics --all --from 2024-01-01 --to 2024-06-30 --by week --csv weeks.csv
+    """
     try:
         if bool(store) == all_stores:
             raise UsageError("give --store NAME (one or more) or --all")
-        if not date_from or not date_to:
-            raise UsageError("give --from YYYY-MM-DD and --to YYYY-MM-DD")
-        first, last = _parse_day("--from", date_from), _parse_day("--to", date_to)
+        if not date_to or not (date_from or policy):
+            raise UsageError("give --from YYYY-MM-DD and --to YYYY-MM-DD (--policy needs only --to)")
+        last = _parse_day("--to", date_to)
+        first = _parse_day("--from", date_from) if date_from else last
         if first > last:
             raise UsageError(f"--from {first} is after --to {last}")
         for name in store or []:
             _check_store(name)
+        if policy and (by or per):
+            raise UsageError("--policy judges each store over the policy's own window: drop --by/--per")
         chosen = None if all_stores else store
-        figures = _read_history(
-            db, lambda con: window_metrics(con, stores=chosen, date_from=first, date_to=last)
+        result = _read_history(
+            db,
+            lambda con: _metrics_result(
+                con, chosen, first, last, by, per, policy, table, csv_path, parquet_path, as_json
+            ),
         )
     except (InputError, UsageError) as exc:
         raise _fail(exc) from None
     if as_json:
-        _print_json(figures)
-        return
-    _print_metrics(figures)
+        _print_json(result)
+    elif policy:
+        _print_policy(result)
+    elif isinstance(result, dict):
+        _print_metrics(result)
+    else:
+        _print_breakdown(result, per)
+
+
+def _metrics_result(
+    con: duckdb.DuckDBPyConnection,
+    stores: list[str] | None,
+    first: date,
+    last: date,
+    by: str | None,
+    per: str | None,
+    policy: bool,
+    table: str,
+    csv_path: Path | None,
+    parquet_path: Path | None,
+    as_json: bool,
+) -> dict | list[dict] | pd.DataFrame:
+    """The figures the command prints, after writing the --csv/--parquet breakdown if asked."""
+    from pipeline import metrics as m
+    from pipeline.table_export import write_table
+
+    if csv_path or parquet_path:
+        if table == "policy" or policy:
+            frame = m.policy_standing(con, last, stores)
+        elif table == "backlog":
+            frame = m.open_backlog(con, stores)
+        else:
+            model = {"summary": m.breakdown, "reasons": m.cancellation_reasons, "causes": m.close_causes}
+            frame = model[table](con, first, last, stores, by, per)
+        for path, fmt in ((csv_path, "csv"), (parquet_path, "parquet")):
+            if path is not None:
+                rows = write_table(frame, path, fmt)
+                err.print(f"wrote {rows} rows of {table} to {path}", markup=False)
+    if policy:
+        return {"as_of": last.isoformat(), "policies": m.policy_records(con, last, stores)}
+    if (by or per) and not as_json:
+        return m.breakdown(con, first, last, stores, by, per)
+    objects = m.breakdown_objects(con, stores=stores, date_from=first, date_to=last, by=by, per=per)
+    return objects if (by or per) else objects[0]
 
 
 def _percent(rate: float | None) -> str:
@@ -336,6 +416,51 @@ def _print_metrics(m: dict) -> None:
         for c in m["close_causes"]:
             causes.add_row(c["cause"], str(c["count"]), _percent(c["share"]), str(c["inferred"]))
         out.print(causes)
+
+
+def _print_breakdown(frame: pd.DataFrame, per: str | None) -> None:
+    """One line per period and store/platform, each rate with its change from the period before."""
+    table = Table(title="store-health figures by period")
+    columns = ["from", "to", per or "stores", "orders", "paid", "closed"]
+    columns += ["sold not shipped", "late shipments"]
+    for column in columns:
+        table.add_column(column, justify="left" if column in columns[:3] else "right")
+    for row in frame.itertuples(index=False):
+        table.add_row(
+            f"{row.period_from:%Y-%m-%d}", f"{row.period_to:%Y-%m-%d}",
+            getattr(row, per) if per else "all selected", str(row.orders), str(row.paid_orders),
+            str(row.closed_orders),
+            _count_rate(row.sold_not_shipped, row.sold_not_shipped_rate, row.sold_not_shipped_rate_change),
+            _count_rate(row.late_shipments, row.late_shipment_rate, row.late_shipment_rate_change),
+        )  # fmt: skip
+    out.print(table)
+
+
+def _count_rate(count: int, rate: float | None, change: float | None) -> str:
+    text = f"{count} ({_percent(_value(rate))}"
+    if _value(change) is not None:
+        text += f", {change * 100:+.2f} pt"
+    return text + ")"
+
+
+def _value(number: float | None) -> float | None:
+    """None for a missing figure, whether it came as None or as pandas' NaN."""
+    return None if number is None or number != number else number
+
+
+def _print_policy(result: dict) -> None:
+    table = Table(title=f"policy standing as of {result['as_of']}")
+    for column in ("store", "policy", "window", "rate", "limit", "standing", "margin", "orders to cross"):
+        table.add_column(column, justify="right" if column in ("rate", "limit", "margin") else "left")
+    for p in result["policies"]:
+        limit = ("≤ " if p["limit_kind"] == "at_most" else "< ") + _percent(p["breach"])
+        margin = "n/a" if p["margin"] is None else f"{p['margin'] * 100:+.2f} pt"
+        cross = "n/a" if p["orders_to_cross"] is None else str(p["orders_to_cross"])
+        table.add_row(
+            p["store"], p["label"], f"{p['window_days']} days", _percent(p["rate"]), limit,
+            p["standing"], margin, cross,
+        )  # fmt: skip
+    out.print(table)
 
 
 @app.command()

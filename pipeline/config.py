@@ -9,6 +9,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 SQL_DIR = PACKAGE_DIR / "sql"
 VOCABULARY_FILE = PACKAGE_DIR / "vocabulary.toml"
 HEADERS_FILE = PACKAGE_DIR / "headers.toml"
+POLICIES_FILE = PACKAGE_DIR / "policies.toml"
 
 
 def project_root() -> Path:

@@ -1,34 +1,49 @@
 """Store-health figures of SPEC section 4, read from the SQL models in `pipeline/sql/metrics_*`.
 
-Python only sets the window and the stores and shapes the JSON object of SPEC section 5;
-every figure is defined once, in SQL. The DataFrame functions at the end are the notebooks'
-API: `from pipeline import connect, metrics`.
+Python only chooses the window, the stores, the periods (`by`) and the grouping (`per`), and
+shapes the results; every figure is defined once, in SQL. The DataFrame functions are the
+notebooks' API: `from pipeline import connect, metrics`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import tomllib
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Literal
 
 import duckdb
 import pandas as pd
 
-from pipeline.database import build_model, sql_text
+from pipeline.config import POLICIES_FILE
+from pipeline.database import build_model, build_view, sql_text
 from pipeline.errors import InputError
+
+By = Literal["week", "month"] | None
+Per = Literal["store", "platform"] | None
+BY_CHOICES = ("week", "month")
+PER_CHOICES = ("store", "platform")
 
 
 def known_stores(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute("select distinct store from ingested_files order by 1").fetchall()]
 
 
-def _select_window(
+def _select(
     con: duckdb.DuckDBPyConnection,
     stores: list[str] | None,
     date_from: date,
     date_to: date,
+    *,
+    by: By = None,
+    per: Per = None,
     as_of: datetime | None = None,
 ) -> None:
+    """Set the parameters every metrics model reads, after checking the store names."""
+    if by not in (None, *BY_CHOICES) or per not in (None, *PER_CHOICES):
+        raise ValueError(f"by must be one of {BY_CHOICES} or None, per one of {PER_CHOICES} or None")
     known = known_stores(con)
-    chosen = known if stores is None else stores
+    chosen = known if stores is None else list(stores)
     unknown = [s for s in chosen if s not in known]
     if unknown:
         raise InputError(
@@ -37,79 +52,157 @@ def _select_window(
             fix="check the name, or ingest that store's exports first",
         )
     con.execute(
-        "create or replace temp table metrics_params as "
-        "select ?::date as date_from, ?::date as date_to, ?::timestamp as as_of",
-        [date_from, date_to, as_of or datetime.now()],
+        "create or replace temp table metrics_params as select ?::date as date_from, "
+        "?::date as date_to, ?::timestamp as as_of, ?::varchar as period, ?::varchar as per",
+        [date_from, date_to, as_of or datetime.now(), by or "window", per or "cluster"],
     )
     con.execute("create or replace temp table metrics_stores (store varchar)")
     if chosen:
         con.executemany("insert into metrics_stores values (?)", [[s] for s in chosen])
-    build_model(con, "metrics_window_orders")
+    build_model(con, "metrics_periods")
+    build_model(con, "metrics_scopes")
+    # A view: a copy of every order in a long window would cost more than the figures.
+    build_view(con, "metrics_window_orders")
+
+
+def _model(con: duckdb.DuckDBPyConnection, model: str, per: Per) -> pd.DataFrame:
+    """A metrics model as a DataFrame, its scope column named after what it groups by."""
+    frame = con.execute(sql_text(model)).df()
+    if per is None:
+        return frame.drop(columns="scope_key")
+    return frame.rename(columns={"scope_key": per})
+
+
+def _label(stores: list[str] | None) -> str:
+    return "*" if stores is None else ",".join(stores)
 
 
 def window_metrics(
     con: duckdb.DuckDBPyConnection, *, stores: list[str] | None, date_from: date, date_to: date
 ) -> dict:
     """The SPEC section 5 object for the stores (None: all) and the inclusive window."""
-    _select_window(con, stores, date_from, date_to)
-    summary = con.execute(sql_text("metrics_summary")).fetchone()
-    orders, paid, closed, sns, sns_rate, late, late_rate = summary
-    reasons = con.execute(sql_text("metrics_cancellation_reasons")).fetchall()
-    causes = con.execute(sql_text("metrics_close_causes")).fetchall()
-    return {
-        "store": "*" if stores is None else ",".join(stores),
-        "from": date_from.isoformat(),
-        "to": date_to.isoformat(),
-        "orders": orders,
-        "paid_orders": paid,
-        "closed_orders": closed,
-        "sold_not_shipped": {"count": sns, "rate": _rate(sns_rate)},
-        "late_shipment": {"count": late, "rate": _rate(late_rate)},
-        "cancellation_reasons": [
-            {"reason": r, "count": n, "share": float(s), "seller_fault": bool(f)}
-            for r, n, s, f in reasons
-        ],
-        "close_causes": [
-            {"cause": c, "count": n, "share": float(s), "inferred": i} for c, n, s, i in causes
-        ],
-    }
+    (figures,) = breakdown_objects(con, stores=stores, date_from=date_from, date_to=date_to)
+    return figures
+
+
+def breakdown_objects(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    stores: list[str] | None,
+    date_from: date,
+    date_to: date,
+    by: By = None,
+    per: Per = None,
+) -> list[dict]:
+    """One SPEC section 5 object per period (`by`) and store or platform (`per`).
+
+    Each object's "from"/"to" are its period cut to the window; with `per="store"` its "store"
+    is that store; with `per="platform"` it gains a "platform" key after "store".
+    """
+    _select(con, stores, date_from, date_to, by=by, per=per)
+    rows = con.execute(sql_text("metrics_summary")).fetchall()
+    reasons = _group(con.execute(sql_text("metrics_cancellation_reasons")).fetchall())
+    causes = _group(con.execute(sql_text("metrics_close_causes")).fetchall())
+    objects = []
+    for row in rows:
+        period_from, period_to, key, orders, paid, closed, sns, sns_rate = row[:8]
+        late, late_rate = row[11], row[12]
+        group = (period_from, period_to, key)
+        figures: dict = {"store": key if per == "store" else _label(stores)}
+        if per == "platform":
+            figures["platform"] = key
+        figures |= {
+            "from": period_from.isoformat(),
+            "to": period_to.isoformat(),
+            "orders": orders,
+            "paid_orders": paid,
+            "closed_orders": closed,
+            "sold_not_shipped": {"count": sns, "rate": _rate(sns_rate)},
+            "late_shipment": {"count": late, "rate": _rate(late_rate)},
+            "cancellation_reasons": [
+                {"reason": r[3], "count": r[4], "share": float(r[5]), "seller_fault": bool(r[6])}
+                for r in reasons.get(group, [])
+            ],
+            "close_causes": [
+                {"cause": c[3], "count": c[4], "share": float(c[5]), "inferred": c[6]}
+                for c in causes.get(group, [])
+            ],
+        }
+        objects.append(figures)
+    return objects
+
+
+def _group(rows: list[tuple]) -> dict[tuple, list[tuple]]:
+    """Rows keyed by their first three columns (period from, period to, scope), order kept."""
+    grouped: dict[tuple, list[tuple]] = {}
+    for row in rows:
+        grouped.setdefault(row[:3], []).append(row)
+    return grouped
 
 
 def _rate(value: object) -> float | None:
     return None if value is None else float(value)
 
 
-def _frame(
+def breakdown(
     con: duckdb.DuckDBPyConnection,
-    model: str,
-    stores: list[str] | None,
     date_from: date,
     date_to: date,
-    as_of: datetime | None = None,
+    stores: list[str] | None = None,
+    by: By = None,
+    per: Per = None,
 ) -> pd.DataFrame:
-    _select_window(con, stores, date_from, date_to, as_of)
-    return con.execute(sql_text(model)).df()
+    """Counts and rates per period and store/platform, with the previous period's rates and the
+    change (week over week with `by="week"`, month over month with `by="month"`)."""
+    _select(con, stores, date_from, date_to, by=by, per=per)
+    return _model(con, "metrics_summary", per)
 
 
 def summary(
     con: duckdb.DuckDBPyConnection, date_from: date, date_to: date, stores: list[str] | None = None
 ) -> pd.DataFrame:
     """One row: orders, paid, closed, sold-not-shipped and late-shipment counts and rates."""
-    return _frame(con, "metrics_summary", stores, date_from, date_to)
+    return breakdown(con, date_from, date_to, stores)
 
 
 def cancellation_reasons(
-    con: duckdb.DuckDBPyConnection, date_from: date, date_to: date, stores: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    date_from: date,
+    date_to: date,
+    stores: list[str] | None = None,
+    by: By = None,
+    per: Per = None,
 ) -> pd.DataFrame:
-    """Per cancel reason: count, share, seller_fault."""
-    return _frame(con, "metrics_cancellation_reasons", stores, date_from, date_to)
+    """Per cancel reason (and period/scope): count, share, seller_fault, the commonest raw text."""
+    _select(con, stores, date_from, date_to, by=by, per=per)
+    return _model(con, "metrics_cancellation_reasons", per)
 
 
 def close_causes(
-    con: duckdb.DuckDBPyConnection, date_from: date, date_to: date, stores: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    date_from: date,
+    date_to: date,
+    stores: list[str] | None = None,
+    by: By = None,
+    per: Per = None,
 ) -> pd.DataFrame:
-    """Per close cause: count, share, inferred."""
-    return _frame(con, "metrics_close_causes", stores, date_from, date_to)
+    """Per close cause: count, share, inferred, median and p90 hours from order to close."""
+    _select(con, stores, date_from, date_to, by=by, per=per)
+    return _model(con, "metrics_close_causes", per)
+
+
+def time_to_close(
+    con: duckdb.DuckDBPyConnection,
+    date_from: date,
+    date_to: date,
+    stores: list[str] | None = None,
+    by: By = None,
+    per: Per = None,
+) -> pd.DataFrame:
+    """How fast orders close, per cause: median and 90th-percentile hours (close_causes' columns)."""
+    causes = close_causes(con, date_from, date_to, stores, by, per)
+    keep = [c for c in causes.columns if c not in ("share", "inferred")]
+    return causes[keep]
 
 
 def open_backlog(
@@ -117,4 +210,71 @@ def open_backlog(
 ) -> pd.DataFrame:
     """Orders awaiting shipment as of `as_of` (default now), soonest deadline first."""
     today = (as_of or datetime.now()).date()
-    return _frame(con, "metrics_open_backlog", stores, today, today, as_of)
+    _select(con, stores, today, today, as_of=as_of)
+    return con.execute(sql_text("metrics_open_backlog")).df()
+
+
+@cache
+def policies() -> tuple[dict, ...]:
+    """The platform policies of `pipeline/policies.toml`, each with its source."""
+    with POLICIES_FILE.open("rb") as fh:
+        return tuple(tomllib.load(fh)["policy"])
+
+
+def _load_policies(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "create or replace temp table vocab_policy (key varchar, label varchar, platform varchar, "
+        "metric varchar, window_days integer, fallback_window_days integer, min_base bigint, "
+        "limit_kind varchar, warning decimal(9, 6), breach decimal(9, 6), source varchar)"
+    )
+    rows = [
+        (
+            p["key"], p["label"], platform, p["metric"], p["window_days"],
+            p.get("fallback_window_days"), p.get("min_base", 0), p["limit_kind"],
+            p["warning"], p["breach"], " ".join(p["source"].split()),
+        )
+        for p in policies()
+        for platform in p["platforms"]
+    ]  # fmt: skip
+    con.executemany("insert into vocab_policy values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def policy_standing(
+    con: duckdb.DuckDBPyConnection, as_of: date, stores: list[str] | None = None
+) -> pd.DataFrame:
+    """Each store against its platform's policies over their own windows ending on `as_of`:
+    rate, standing (ok / warning / breach / no data), margin and orders to cross the limit."""
+    _load_policies(con)
+    windows = sorted(
+        {p["window_days"] for p in policies()}
+        | {p["fallback_window_days"] for p in policies() if p.get("fallback_window_days")}
+    )
+    con.execute("drop table if exists metrics_policy_rates")
+    for days in windows:
+        _select(con, stores, as_of - timedelta(days=days - 1), as_of, per="store")
+        rates = f"select {days} as window_days, * from ({sql_text('metrics_summary')})"
+        if days == windows[0]:
+            con.execute(f"create temp table metrics_policy_rates as {rates}")
+        else:
+            con.execute(f"insert into metrics_policy_rates {rates}")
+    return con.execute(sql_text("metrics_policy_standing")).df()
+
+
+def policy_records(
+    con: duckdb.DuckDBPyConnection, as_of: date, stores: list[str] | None = None
+) -> list[dict]:
+    """`policy_standing` as JSON-ready dicts: dates as ISO text, missing figures as None."""
+    frame = policy_standing(con, as_of, stores)
+    return [
+        {key: _plain(value) for key, value in row.items()} for row in frame.to_dict(orient="records")
+    ]
+
+
+def _plain(value: object) -> object:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if hasattr(value, "item"):  # a numpy scalar
+        return value.item()
+    return value

@@ -1,15 +1,26 @@
--- Metrics: the window's headline figures.
---   orders: created in the window; paid_orders: of those, with a payment time;
+-- Metrics: the headline figures per period and scope (SPEC section 4).
+--   orders: created in the period; paid_orders: of those, with a payment time;
 --   closed_orders: of those, with status closed;
 --   sold_not_shipped: paid, never shipped, closed, seller's fault; rate over paid_orders;
---   late_shipment: shipped orders with a deadline, shipped after the deadline day ended;
---   rate over shipped orders with a deadline. Rates are null when their base is 0.
+--   late_shipments: shipped orders with a deadline, shipped after the deadline day ended;
+--     rate over shipped orders with a deadline;
+--   cancellations: closed orders with a cancel reason; seller_fault_cancellations: of those,
+--     with a seller-fault reason (★);
+--   pre_fulfilment_cancellations: closed before shipping, seller's fault; rate over orders.
+-- Rates are null when their base is 0. *_rate_previous is the same scope's rate in the period
+-- before (week over week, month over month); *_rate_change is the difference.
 with
 
 window_orders as (select * from metrics_window_orders),
 
+periods as (select * from metrics_periods),
+
+scopes as (select * from metrics_scopes),
+
 counts as (
     select
+        period_start,
+        scope_key,
         count(*) as orders,
         count(*) filter (where paid_at is not null) as paid_orders,
         count(*) filter (where status = 'closed') as closed_orders,
@@ -21,20 +32,89 @@ counts as (
         count(*) filter (
             where shipped_at is not null and ship_deadline is not null
               and shipped_at >= date_trunc('day', ship_deadline) + interval 1 day
-        ) as late_shipments
+        ) as late_shipments,
+        count(*) filter (where status = 'closed' and cancel_reason is not null) as cancellations,
+        count(*) filter (
+            where status = 'closed' and cancel_reason is not null and seller_fault
+        ) as seller_fault_cancellations,
+        count(*) filter (where status = 'closed' and shipped_at is null and seller_fault)
+            as pre_fulfilment_cancellations
     from window_orders
+    group by period_start, scope_key
+),
+
+spine as (
+    select periods.*, scopes.scope_key
+    from periods
+    cross join scopes
+),
+
+filled as (
+    select
+        spine.period_start,
+        spine.period_from,
+        spine.period_to,
+        spine.is_comparison,
+        spine.scope_key,
+        coalesce(counts.orders, 0) as orders,
+        coalesce(counts.paid_orders, 0) as paid_orders,
+        coalesce(counts.closed_orders, 0) as closed_orders,
+        coalesce(counts.sold_not_shipped, 0) as sold_not_shipped,
+        coalesce(counts.shipped_with_deadline, 0) as shipped_with_deadline,
+        coalesce(counts.late_shipments, 0) as late_shipments,
+        coalesce(counts.cancellations, 0) as cancellations,
+        coalesce(counts.seller_fault_cancellations, 0) as seller_fault_cancellations,
+        coalesce(counts.pre_fulfilment_cancellations, 0) as pre_fulfilment_cancellations
+    from spine
+    left join counts using (period_start, scope_key)
+),
+
+rated as (
+    select
+        *,
+        sold_not_shipped / nullif(paid_orders, 0) as sold_not_shipped_rate,
+        late_shipments / nullif(shipped_with_deadline, 0) as late_shipment_rate,
+        pre_fulfilment_cancellations / nullif(orders, 0) as pre_fulfilment_cancel_rate
+    from filled
+),
+
+compared as (
+    select
+        *,
+        lag(sold_not_shipped_rate) over scope_periods as sold_not_shipped_rate_previous,
+        lag(late_shipment_rate) over scope_periods as late_shipment_rate_previous,
+        lag(pre_fulfilment_cancel_rate) over scope_periods as pre_fulfilment_cancel_rate_previous
+    from rated
+    window scope_periods as (partition by scope_key order by period_start)
 ),
 
 final as (
     select
+        period_from,
+        period_to,
+        scope_key,
         orders,
         paid_orders,
         closed_orders,
         sold_not_shipped,
-        sold_not_shipped / nullif(paid_orders, 0) as sold_not_shipped_rate,
+        sold_not_shipped_rate,
+        sold_not_shipped_rate_previous,
+        sold_not_shipped_rate - sold_not_shipped_rate_previous as sold_not_shipped_rate_change,
+        shipped_with_deadline,
         late_shipments,
-        late_shipments / nullif(shipped_with_deadline, 0) as late_shipment_rate
-    from counts
+        late_shipment_rate,
+        late_shipment_rate_previous,
+        late_shipment_rate - late_shipment_rate_previous as late_shipment_rate_change,
+        cancellations,
+        seller_fault_cancellations,
+        pre_fulfilment_cancellations,
+        pre_fulfilment_cancel_rate,
+        pre_fulfilment_cancel_rate_previous,
+        pre_fulfilment_cancel_rate - pre_fulfilment_cancel_rate_previous
+            as pre_fulfilment_cancel_rate_change
+    from compared
+    where not is_comparison
+    order by period_from, scope_key
 )
 
 select * from final
