@@ -23,6 +23,7 @@ By = Literal["week", "month"] | None
 Per = Literal["store", "platform"] | None
 BY_CHOICES = ("week", "month")
 PER_CHOICES = ("store", "platform")
+DATE_COLUMNS = frozenset({"period_from", "period_to", "window_from", "window_to"})
 
 
 def known_stores(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -65,9 +66,18 @@ def _select(
     build_view(con, "metrics_window_orders")
 
 
+def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """A query's rows as a DataFrame whose calendar days stay dates (pandas would make them
+    midnight timestamps, and a Parquet export would carry that on)."""
+    frame = con.execute(sql).df()
+    for column in DATE_COLUMNS.intersection(frame.columns):
+        frame[column] = frame[column].dt.date
+    return frame
+
+
 def _model(con: duckdb.DuckDBPyConnection, model: str, per: Per) -> pd.DataFrame:
     """A metrics model as a DataFrame, its scope column named after what it groups by."""
-    frame = con.execute(sql_text(model)).df()
+    frame = _frame(con, sql_text(model))
     if per is None:
         return frame.drop(columns="scope_key")
     return frame.rename(columns={"scope_key": per})
@@ -100,13 +110,15 @@ def breakdown_objects(
     is that store; with `per="platform"` it gains a "platform" key after "store".
     """
     _select(con, stores, date_from, date_to, by=by, per=per)
-    rows = con.execute(sql_text("metrics_summary")).fetchall()
+    summary_rows = con.execute(sql_text("metrics_summary"))
+    columns = [d[0] for d in summary_rows.description]
+    rows = summary_rows.fetchall()
     reasons = _group(con.execute(sql_text("metrics_cancellation_reasons")).fetchall())
     causes = _group(con.execute(sql_text("metrics_close_causes")).fetchall())
     objects = []
     for row in rows:
-        period_from, period_to, key, orders, paid, closed, sns, sns_rate = row[:8]
-        late, late_rate = row[11], row[12]
+        figure = dict(zip(columns, row, strict=True))
+        period_from, period_to, key = row[:3]
         group = (period_from, period_to, key)
         figures: dict = {"store": key if per == "store" else _label(stores)}
         if per == "platform":
@@ -114,11 +126,15 @@ def breakdown_objects(
         figures |= {
             "from": period_from.isoformat(),
             "to": period_to.isoformat(),
-            "orders": orders,
-            "paid_orders": paid,
-            "closed_orders": closed,
-            "sold_not_shipped": {"count": sns, "rate": _rate(sns_rate)},
-            "late_shipment": {"count": late, "rate": _rate(late_rate)},
+            "orders": figure["orders"],
+            "paid_orders": figure["paid_orders"],
+            "closed_orders": figure["closed_orders"],
+            "sold_not_shipped": {
+                "count": figure["sold_not_shipped"], "rate": _rate(figure["sold_not_shipped_rate"])
+            },
+            "late_shipment": {
+                "count": figure["late_shipments"], "rate": _rate(figure["late_shipment_rate"])
+            },
             "cancellation_reasons": [
                 {"reason": r[3], "count": r[4], "share": float(r[5]), "seller_fault": bool(r[6])}
                 for r in reasons.get(group, [])
@@ -257,7 +273,7 @@ def policy_standing(
             con.execute(f"create temp table metrics_policy_rates as {rates}")
         else:
             con.execute(f"insert into metrics_policy_rates {rates}")
-    return con.execute(sql_text("metrics_policy_standing")).df()
+    return _frame(con, sql_text("metrics_policy_standing"))
 
 
 def policy_records(
@@ -273,8 +289,8 @@ def policy_records(
 def _plain(value: object) -> object:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     if hasattr(value, "item"):  # a numpy scalar
         return value.item()
     return value

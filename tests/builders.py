@@ -85,3 +85,42 @@ def write_rows(
 
 def write_ali(path: Path, rows: list[list[str]], **kwargs) -> Path:
     return write_rows(path, ALI_HEADERS, rows, **kwargs)
+
+
+def table(headers: list[str], rows: list[dict[str, str]]) -> list[list[str]]:
+    """Rows given as {header: value}; other cells empty."""
+    for row in rows:
+        assert set(row) <= set(headers), set(row) - set(headers)
+    return [[row.get(h, "") for h in headers] for row in rows]
+
+
+# eBay Seller Hub's Orders report.
+EBAY_HEADERS = [
+    "Sales Record Number", "Order Number", "Buyer Username", "Buyer Name", "Buyer Email", "Buyer Note",
+    "Buyer Address 1", "Ship To Name", "Ship To Phone", "Ship To Country", "Item Number", "Item Title",
+    "Quantity", "Sold For", "Shipping And Handling", "Total Price", "Sale Date", "Paid On Date",
+    "Ship By Date", "Shipped On Date", "Shipping Service", "Tracking Number", "Cancel Status",
+    "Cancel Reason",
+]  # fmt: skip
+
+
+def ebay_row(
+    record: str,
+    order: str,
+    *,
+    item: str = "3344556601",
+    title: str = "Phone case",
+    quantity: str = "1",
+    sold_for: str = "$9.99",
+    total: str = "$9.99",
+    **cells: str,
+) -> dict:
+    return {
+        "Sales Record Number": record, "Order Number": order, "Buyer Username": "buyer_" + record,
+        "Buyer Name": "Maria Gonzalez", "Buyer Email": "maria.g@example.com",
+        "Buyer Address 1": "Calle Mayor 5", "Ship To Name": "Maria Gonzalez",
+        "Ship To Phone": "+34 600 123 456", "Ship To Country": "Spain", "Item Number": item,
+        "Item Title": title, "Quantity": quantity, "Sold For": sold_for,
+        "Shipping And Handling": "$0.00", "Total Price": total, "Sale Date": "Mar-05-24",
+        "Ship By Date": "Mar-08-24", **cells,
+    }  # fmt: skip

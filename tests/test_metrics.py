@@ -130,3 +130,45 @@ def test_open_backlog_puts_the_nearest_deadline_first_with_its_flags(tmp_path: P
     assert backlog["wholesale"].tolist() == [False, True, False]
     assert backlog["has_remark"].tolist() == [True, False, False]
     assert march.loc[0, "orders"] == 4 and march.loc[0, "paid_orders"] == 4
+
+
+# Every branch of the seller-fault rule and of the close-cause inference, one order each:
+# (order, cells, expected close_cause, cause_inferred, seller_fault). All created 5 March, the
+# export made on 20 March (so an order first seen closed then is past a 12 March deadline).
+P = {"created": T, "paid": T}
+CLOSED = {"status": "订单关闭"}
+BRANCHES = [
+    # reported causes
+    ("f1", {**P, **CLOSED, "close_reason": "seller_send_goods_timeout"}, "seller_ship_timeout", False, True),
+    ("f2", {**P, **CLOSED, "close_reason": "cancel_order_close_trade", "cancel_reason": "商品缺货"},
+     "buyer_cancelled_paid", False, True),  # a seller-fault reason makes it the seller's fault
+    ("f3", {"created": T, **CLOSED, "close_reason": "buyer_cancel_notpay_order", "cancel_reason": "商品缺货"},
+     "buyer_cancelled_unpaid", False, False),  # never paid: not sold, so not sold-not-shipped
+    ("f4", {**P, **CLOSED, "close_reason": "纠纷退款", "cancel_reason": "商品缺货",
+            "shipped": "2024.03.06 10:00"}, "dispute_refund", False, False),  # shipped: not sold-not-shipped
+    ("f5", {**P, **CLOSED, "close_reason": "cancel_order_close_trade", "cancel_reason": "买家下错单"},
+     "buyer_cancelled_paid", False, False),  # the buyer's reason
+    ("f6", {**P, "status": "等待您发货", "cancel_reason": "商品缺货"}, None, False, False),  # still open
+    # inferred causes (no close reason in the export)
+    ("i1", {"created": T, **CLOSED}, "payment_timeout", True, False),
+    ("i2", {**P, **CLOSED, "deadline": "2024-03-08", "closed": "2024.03.09 00:00"},
+     "seller_ship_timeout", True, True),  # closed after the deadline day ended
+    ("i3", {**P, **CLOSED, "deadline": "2024-03-12"},
+     "seller_ship_timeout", True, True),  # no close time: first seen closed on the 20th
+    ("i4", {**P, **CLOSED, "deadline": "2024-03-08", "closed": "2024.03.08 23:59"},
+     "buyer_cancelled_paid", True, False),  # closed within the deadline day
+    ("i5", {**P, **CLOSED}, "buyer_cancelled_paid", True, False),  # no deadline known
+    ("i6", {**P, **CLOSED, "shipped": "2024.03.06 10:00"}, "dispute_refund", True, False),
+]  # fmt: skip
+
+
+def test_every_seller_fault_and_inference_branch(tmp_path: Path, cli, query) -> None:
+    rows = [ali_row(id=order, **cells) for order, cells, *_ in BRANCHES]
+    path = write_ali(tmp_path / "branches.xls", rows)
+    result = cli("ingest", path, "--store", "b", "--exported-at", "2024-03-20")
+    assert result.exit_code == 0, result.output
+    got = query("select order_id, close_cause, cause_inferred, seller_fault from orders_current order by 1")
+    assert got == sorted((order, cause, inferred, fault) for order, _, cause, inferred, fault in BRANCHES)
+    figures = metrics_json(cli, "--store", "b", "--from", "2024-03-05", "--to", "2024-03-05")
+    # f1, f2, i2, i3 were paid, never shipped, closed and the seller's fault; 10 of 12 were paid
+    assert figures["sold_not_shipped"] == {"count": 4, "rate": 0.4}

@@ -73,3 +73,40 @@ def test_the_readme_mapping_example_is_examples_olist_toml() -> None:
     match = re.search(r"This complete example \(`examples/olist\.toml`\).*?```toml\n(.*?)```", readme, re.S)
     assert match, "the README's mapping example is missing"
     assert match.group(1).encode("utf-8") == MAPPING.read_bytes()
+
+
+def test_monthly_cancellation_and_non_fulfilment_rates_match_plain_pandas(olist_history, db_path) -> None:
+    import pandas as pd
+
+    from pipeline import connect, metrics
+
+    raw = pd.read_csv(OLIST, parse_dates=["order_purchase_timestamp"])
+    raw["month"] = raw["order_purchase_timestamp"].dt.to_period("M").dt.start_time.dt.date
+    raw["cancelled"] = raw["order_status"].isin(["canceled", "unavailable"])
+    raw["paid"] = raw["order_approved_at"].notna()
+    # non-fulfilment (sold, not shipped, seller's fault): Olist's "unavailable", paid, never shipped
+    raw["not_fulfilled"] = (
+        (raw["order_status"] == "unavailable") & raw["paid"] & raw["order_delivered_carrier_date"].isna()
+    )
+    expected = raw.groupby("month").agg(
+        orders=("order_id", "size"), cancelled=("cancelled", "sum"), paid=("paid", "sum"),
+        not_fulfilled=("not_fulfilled", "sum"),
+    )  # fmt: skip
+    expected["cancellation_rate"] = expected["cancelled"] / expected["orders"]
+    expected["sold_not_shipped_rate"] = expected["not_fulfilled"] / expected["paid"]
+
+    first, last = raw["order_purchase_timestamp"].min().date(), raw["order_purchase_timestamp"].max().date()
+    con = connect(db_path)
+    try:
+        months = metrics.breakdown(con, first, last, by="month").set_index("period_from")
+    finally:
+        con.close()
+    months = months[months["orders"] > 0]
+    months.index = [d.replace(day=1) for d in months.index]
+    assert len(months) == len(expected) > 12
+    assert months["orders"].tolist() == expected["orders"].tolist()
+    assert months["closed_orders"].tolist() == expected["cancelled"].tolist()
+    assert months["cancellation_rate"].tolist() == pytest.approx(expected["cancellation_rate"].tolist())
+    got_sns = months["sold_not_shipped_rate"].fillna(-1).tolist()
+    assert got_sns == pytest.approx(expected["sold_not_shipped_rate"].fillna(-1).tolist())
+    assert expected["not_fulfilled"].sum() > 0

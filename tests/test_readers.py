@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import ALI_HEADERS, ali_row, write_ali, write_rows
+from tests.builders import ALI_HEADERS, EBAY_HEADERS, ali_row, ebay_row, table, write_ali, write_rows
 
 A1, A2, A3, A4, A5, A6, A7 = (f"810000000000000{n}" for n in range(1, 8))
 
@@ -24,13 +24,6 @@ def ingest(cli, *paths: Path, store: str = "s1", extra: tuple[str, ...] = ()):
     result = cli("ingest", *paths, "--store", store, *extra)
     assert result.exit_code == 0, result.output
     return result
-
-
-def table(headers: list[str], rows: list[dict[str, str]]) -> list[list[str]]:
-    """Rows given as {header: value}; other cells empty."""
-    for row in rows:
-        assert set(row) <= set(headers), set(row) - set(headers)
-    return [[row.get(h, "") for h in headers] for row in rows]
 
 
 # --- encodings ----------------------------------------------------------------------------------
@@ -236,37 +229,6 @@ def test_english_aliexpress_export_with_english_status_codes(tmp_path: Path, cli
 
 
 # --- eBay -----------------------------------------------------------------------------------------
-
-EBAY_HEADERS = [
-    "Sales Record Number", "Order Number", "Buyer Username", "Buyer Name", "Buyer Email", "Buyer Note",
-    "Buyer Address 1", "Ship To Name", "Ship To Phone", "Ship To Country", "Item Number", "Item Title",
-    "Quantity", "Sold For", "Shipping And Handling", "Total Price", "Sale Date", "Paid On Date",
-    "Ship By Date", "Shipped On Date", "Shipping Service", "Tracking Number", "Cancel Status",
-    "Cancel Reason",
-]  # fmt: skip
-
-
-def ebay_row(
-    record: str,
-    order: str,
-    *,
-    item: str = "3344556601",
-    title: str = "Phone case",
-    quantity: str = "1",
-    sold_for: str = "$9.99",
-    total: str = "$9.99",
-    **cells: str,
-) -> dict:
-    return {
-        "Sales Record Number": record, "Order Number": order, "Buyer Username": "buyer_" + record,
-        "Buyer Name": "Maria Gonzalez", "Buyer Email": "maria.g@example.com",
-        "Buyer Address 1": "Calle Mayor 5", "Ship To Name": "Maria Gonzalez",
-        "Ship To Phone": "+34 600 123 456", "Ship To Country": "Spain", "Item Number": item,
-        "Item Title": title, "Quantity": quantity, "Sold For": sold_for,
-        "Shipping And Handling": "$0.00", "Total Price": total, "Sale Date": "Mar-05-24",
-        "Ship By Date": "Mar-08-24", **cells,
-    }  # fmt: skip
-
 
 def test_ebay_seller_hub_orders_report(tmp_path: Path, cli, query) -> None:
     paid = {"Paid On Date": "Mar-05-24"}

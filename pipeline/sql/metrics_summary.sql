@@ -1,6 +1,6 @@
 -- Metrics: the headline figures per period and scope (SPEC section 4).
 --   orders: created in the period; paid_orders: of those, with a payment time;
---   closed_orders: of those, with status closed;
+--   closed_orders: of those, with status closed; cancellation_rate: closed_orders / orders;
 --   sold_not_shipped: paid, never shipped, closed, seller's fault; rate over paid_orders;
 --   late_shipments: shipped orders with a deadline, shipped after the deadline day ended;
 --     rate over shipped orders with a deadline;
@@ -72,6 +72,7 @@ filled as (
 rated as (
     select
         *,
+        closed_orders / nullif(orders, 0) as cancellation_rate,
         sold_not_shipped / nullif(paid_orders, 0) as sold_not_shipped_rate,
         late_shipments / nullif(shipped_with_deadline, 0) as late_shipment_rate,
         pre_fulfilment_cancellations / nullif(orders, 0) as pre_fulfilment_cancel_rate
@@ -81,6 +82,7 @@ rated as (
 compared as (
     select
         *,
+        lag(cancellation_rate) over scope_periods as cancellation_rate_previous,
         lag(sold_not_shipped_rate) over scope_periods as sold_not_shipped_rate_previous,
         lag(late_shipment_rate) over scope_periods as late_shipment_rate_previous,
         lag(pre_fulfilment_cancel_rate) over scope_periods as pre_fulfilment_cancel_rate_previous
@@ -96,6 +98,9 @@ final as (
         orders,
         paid_orders,
         closed_orders,
+        cancellation_rate,
+        cancellation_rate_previous,
+        cancellation_rate - cancellation_rate_previous as cancellation_rate_change,
         sold_not_shipped,
         sold_not_shipped_rate,
         sold_not_shipped_rate_previous,
