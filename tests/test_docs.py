@@ -1,0 +1,38 @@
+"""The README says what the code does: its Python example runs, its policy table is the data."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from tests.builders import ali_row, write_ali
+from tests.conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_python_example_runs_against_a_history(tmp_path: Path, cli, db_path, monkeypatch) -> None:
+    rows = [ali_row(id="1", status="等待您发货", created="2024.03.05 10:00", paid="2024.03.05 10:00")]
+    assert cli("ingest", write_ali(tmp_path / "a.csv", rows), "--store", "ali-main").exit_code == 0
+    (snippet,) = [s for s in re.findall(r"```python\n(.*?)```", README, re.S) if "connect()" in s]
+    monkeypatch.setenv("STOREHEALTH_DB", str(db_path))
+    namespace: dict = {}
+    exec(compile(snippet, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    assert namespace["con"] is not None
+
+
+def test_the_readme_policy_table_matches_policies_toml() -> None:
+    with (REPO / "pipeline" / "policies.toml").open("rb") as fh:
+        policies = tomllib.load(fh)["policy"]
+    rows = [line for line in README.splitlines() if line.startswith("| ") and "%" in line]
+    assert len(rows) == len(policies)
+    for policy in policies:
+        (row,) = [r for r in rows if r.startswith(f"| {policy['label']} ")]
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert f"{policy['warning'] * 100:g} %" in cells[3], (policy["key"], cells[3])
+        assert f"{policy['breach'] * 100:g} %" in cells[4], (policy["key"], cells[4])
+        sign = "≥" if policy["limit_kind"] == "below" else ">"
+        assert cells[4].startswith(sign), (policy["key"], cells[4])
+        days = policy["window_days"]
+        assert (f"{days} days" in cells[2]) or (f"{days // 30} months" in cells[2]), cells[2]
