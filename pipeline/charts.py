@@ -1,0 +1,346 @@
+"""Plotly charts for the report notebooks: labels a seller reads, rates as percentages, and
+figures displayed as HTML *without* plotly.js.
+
+The report renderer (`pipeline.reports`) embeds plotly.js once in the page head of every report
+that has a chart, so a report opens offline and never asks a CDN for anything; the figures
+here only carry their data and a `Plotly.newPlot` call. Outside a report (JupyterLab) the same
+output also carries plotly's own MIME type, which JupyterLab draws itself.
+
+Text that comes from buyers or exports (reason texts, product names, store names) is HTML-
+escaped before plotly sees it: plotly draws a few tags (`<b>`, `<br>`) in labels and hovers.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+# What a seller calls each canonical code (SPEC section 2).
+REASON_LABELS = {
+    "buyer_changed_mind": "Buyer changed their mind",
+    "processing_time_too_long": "Processing time too long",
+    "seller_raised_price": "Seller raised the price",
+    "seller_no_response": "Seller did not answer",
+    "cannot_use_selected_shipping": "Cannot ship by the chosen method",
+    "out_of_stock": "Out of stock",
+    "ordered_by_mistake": "Ordered by mistake",
+    "duplicate_order": "Duplicate order",
+    "found_cheaper_price": "Found a cheaper price",
+    "address_issue": "Address problem",
+    "buyer_asked": "Buyer asked to cancel",
+    "other": "Other reason",
+}
+CAUSE_LABELS = {
+    "payment_timeout": "Not paid in time",
+    "buyer_cancelled_unpaid": "Buyer cancelled before paying",
+    "buyer_cancelled_paid": "Buyer cancelled after paying",
+    "seller_cancelled": "Seller cancelled",
+    "seller_ship_timeout": "Not shipped in time",
+    "risk_control": "Closed by risk control",
+    "dispute_refund": "Refunded after a dispute",
+    "other": "Other",
+}
+RATE_LABELS = {
+    "sold_not_shipped_rate": "Sold, not shipped",
+    "late_shipment_rate": "Late shipments",
+    "pre_fulfilment_cancel_rate": "Cancelled before shipping (seller's fault)",
+}
+
+SELLER_FAULT = "#c62828"  # red: counts against the store
+NOT_FAULT = "#90a4ae"  # grey-blue: the buyer's or nobody's doing
+ACCENT = "#1565c0"
+RATE_COLOURS = {
+    "sold_not_shipped_rate": "#c62828",
+    "late_shipment_rate": "#ef6c00",
+    "pre_fulfilment_cancel_rate": "#6a1b9a",
+}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def reason_label(code: str) -> str:
+    return REASON_LABELS.get(code, code)
+
+
+def cause_label(code: str) -> str:
+    return CAUSE_LABELS.get(code, code)
+
+
+def escape(text: object) -> str:
+    """Buyer- or export-supplied text, safe inside a plotly label or hover."""
+    return "" if text is None or (isinstance(text, float) and pd.isna(text)) else html.escape(str(text))
+
+
+def layout(fig: go.Figure, *, title: str, height: int, **axes: object) -> go.Figure:
+    """The common look: white background, a left-aligned title, readable fonts."""
+    settings: dict = {
+        "template": "plotly_white",
+        "title": {"text": html.escape(title), "x": 0.01, "xanchor": "left", "font": {"size": 17}},
+        "font": {"family": FONT, "size": 13, "color": "#263238"},
+        "height": height,
+        "margin": {"l": 10, "r": 20, "t": 60, "b": 40},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        "hoverlabel": {"font": {"family": FONT}},
+    }
+    fig.update_layout(settings | axes)
+    return fig
+
+
+def figure_html(fig: go.Figure) -> str:
+    """The figure as a <div> and its Plotly.newPlot call, without plotly.js itself."""
+    height = fig.layout.height or 420
+    return pio.to_html(
+        fig,
+        full_html=False,
+        include_plotlyjs=False,
+        config=PLOTLY_CONFIG,
+        default_height=f"{height}px",
+        default_width="100%",
+    )
+
+
+class Chart:
+    """A figure as the notebook displays it: HTML for the report, plotly JSON for JupyterLab."""
+
+    def __init__(self, fig: go.Figure) -> None:
+        self.fig = fig
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {
+            "text/html": figure_html(self.fig),
+            "application/vnd.plotly.v1+json": json.loads(pio.to_json(self.fig, validate=False)),
+            "text/plain": f"<chart: {self.fig.layout.title.text or 'untitled'}>",
+        }
+
+
+def show(fig: go.Figure) -> Chart:
+    """Return the figure wrapped for display (the last expression of a cell displays it)."""
+    return Chart(fig)
+
+
+# --- the report's charts ------------------------------------------------------------------------
+
+
+def reasons_bar(reasons: pd.DataFrame, *, title: str = "Why orders were cancelled") -> go.Figure:
+    """Cancel reasons as horizontal bars, the most frequent on top; the seller's-fault reasons
+    (they count toward the sold-not-shipped rate) in red, the others in grey."""
+    rows = reasons.sort_values(["count", "reason"], ascending=[True, False])
+    fig = go.Figure()
+    for fault, name, colour in (
+        (False, "not the seller's fault", NOT_FAULT),
+        (True, "seller's fault (counts as sold-not-shipped)", SELLER_FAULT),
+    ):
+        part = rows[rows["seller_fault"].astype(bool) == fault]
+        raw = part["raw_text"] if "raw_text" in part else pd.Series([None] * len(part), index=part.index)
+        fig.add_bar(
+            name=name,
+            orientation="h",
+            x=part["count"].tolist(),
+            y=[reason_label(r) for r in part["reason"]],
+            marker_color=colour,
+            text=[f"{n} ({s:.0%})" for n, s in zip(part["count"], part["share"], strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[[escape(t) or "–"] for t in raw],
+            hovertemplate="%{y}: %{x} orders<br>as exported: %{customdata[0]}<extra></extra>",
+        )
+    order = [reason_label(r) for r in rows["reason"]]
+    return layout(
+        fig,
+        title=title,
+        height=max(220, 60 + 34 * len(rows)),
+        barmode="overlay",
+        xaxis={"title": {"text": "cancelled orders"}, "rangemode": "tozero"},
+        yaxis={"categoryorder": "array", "categoryarray": order, "title": None},
+    )
+
+
+def causes_bar(causes: pd.DataFrame, *, title: str = "Why orders closed") -> go.Figure:
+    """Close causes as horizontal bars, with the share of closed orders and the inferred count."""
+    rows = causes.sort_values(["count", "cause"], ascending=[True, False])
+    colours = [SELLER_FAULT if c == "seller_ship_timeout" else ACCENT for c in rows["cause"]]
+    fig = go.Figure(
+        go.Bar(
+            orientation="h",
+            x=rows["count"].tolist(),
+            y=[cause_label(c) for c in rows["cause"]],
+            marker_color=colours,
+            text=[f"{n} ({s:.0%})" for n, s in zip(rows["count"], rows["share"], strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=rows[["inferred"]].to_numpy().tolist(),
+            hovertemplate="%{y}: %{x} orders<br>cause inferred for %{customdata[0]}<extra></extra>",
+        )
+    )
+    return layout(
+        fig,
+        title=title,
+        height=max(200, 60 + 34 * len(rows)),
+        xaxis={"title": {"text": "closed orders"}, "rangemode": "tozero"},
+        yaxis={"title": None},
+        showlegend=False,
+    )
+
+
+def rate_trend(
+    periods: pd.DataFrame,
+    *,
+    rates: Sequence[str],
+    limits: Iterable[tuple[str, float, str]] = (),
+    title: str,
+) -> go.Figure:
+    """Weekly (or monthly) rates as lines, with dashed policy limit lines (label, value, rate)."""
+    fig = go.Figure()
+    x = [pd.Timestamp(d).strftime("%d %b") for d in periods["period_from"]]
+    for rate in rates:
+        fig.add_scatter(
+            name=RATE_LABELS.get(rate, rate),
+            x=x,
+            y=periods[rate].tolist(),
+            mode="lines+markers",
+            line={"color": RATE_COLOURS.get(rate, ACCENT), "width": 2.5},
+            hovertemplate="week of %{x}: %{y:.2%}<extra>%{fullData.name}</extra>",
+        )
+    for label, value, rate in limits:
+        # a dashed line of its own colour, named in the legend (labels on the plot would overlap)
+        fig.add_scatter(
+            name=html.escape(f"{label} {value:.1%}"),
+            x=x,
+            y=[value] * len(x),
+            mode="lines",
+            line={"dash": "dash", "color": RATE_COLOURS.get(rate, "#546e7a"), "width": 1.5},
+            hovertemplate=f"limit {value:.1%}<extra>{html.escape(label)}</extra>",
+        )
+    return layout(
+        fig,
+        title=title,
+        height=460,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0.0},
+        yaxis={"tickformat": ".1%", "title": {"text": "share of orders"}, "rangemode": "tozero"},
+        xaxis={"title": {"text": "week starting"}, "type": "category"},
+        hovermode="x unified",
+    )
+
+
+def reasons_by_period(monthly: pd.DataFrame, *, title: str) -> go.Figure:
+    """Stacked bars of cancel reasons per period: seller's-fault reasons in reds, others in greys."""
+    fig = go.Figure()
+    months = sorted(monthly["period_from"].unique())
+    x = [pd.Timestamp(m).strftime("%b %Y") for m in months]
+    totals = monthly.groupby("reason")["count"].sum().sort_values(ascending=False)
+    reds = ["#b71c1c", "#e53935", "#ef9a9a", "#ffcdd2"]
+    greys = ["#37474f", "#607d8b", "#90a4ae", "#b0bec5", "#cfd8dc", "#78909c", "#546e7a", "#eceff1"]
+    fault = dict(zip(monthly["reason"], monthly["seller_fault"].astype(bool), strict=False))
+    for index, reason in enumerate(totals.index):
+        part = monthly[monthly["reason"] == reason].set_index("period_from")["count"]
+        palette = reds if fault.get(reason) else greys
+        fig.add_bar(
+            name=reason_label(reason) + (" ★" if fault.get(reason) else ""),
+            x=x,
+            y=[int(part.get(m, 0)) for m in months],
+            marker_color=palette[index % len(palette)],
+            hovertemplate="%{x}: %{y} orders<extra>%{fullData.name}</extra>",
+        )
+    return layout(
+        fig,
+        title=title,
+        height=420,
+        barmode="stack",
+        yaxis={"title": {"text": "cancelled orders"}},
+        xaxis={"title": None, "type": "category"},
+        legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"},
+    )
+
+
+def hours_bar(table: pd.DataFrame, *, title: str) -> go.Figure:
+    """Median and 90th-percentile hours from order to close, per close cause."""
+    rows = table.sort_values("median_hours_to_close", ascending=True)
+    labels = [cause_label(c) for c in rows["cause"]]
+    fig = go.Figure()
+    fig.add_bar(
+        name="median", orientation="h", x=rows["median_hours_to_close"].tolist(), y=labels,
+        marker_color=ACCENT, hovertemplate="%{y}: half close within %{x:.0f} h<extra></extra>",
+    )  # fmt: skip
+    fig.add_bar(
+        name="90 % within", orientation="h", x=rows["p90_hours_to_close"].tolist(), y=labels,
+        marker_color="#90caf9", hovertemplate="%{y}: 90 % close within %{x:.0f} h<extra></extra>",
+    )  # fmt: skip
+    return layout(
+        fig,
+        title=title,
+        height=max(220, 80 + 44 * len(rows)),
+        barmode="group",
+        xaxis={"title": {"text": "hours from order to close"}, "rangemode": "tozero"},
+        yaxis={"title": None},
+    )
+
+
+def ranking_bar(
+    stores: pd.DataFrame, *, rate: str, title: str, limit: tuple[str, float] | None = None
+) -> go.Figure:
+    """Stores ranked by a rate, the worst on top; bars past the limit in red."""
+    rows = stores.sort_values([rate, "store"], ascending=[True, False], na_position="first")
+    values = rows[rate].astype(float)
+    colours = [SELLER_FAULT if limit and v > limit[1] else ACCENT for v in values.fillna(0)]
+    fig = go.Figure(
+        go.Bar(
+            orientation="h",
+            x=values.tolist(),
+            y=[escape(s) for s in rows["store"]],
+            marker_color=colours,
+            text=["n/a" if pd.isna(v) else f"{v:.1%}" for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.2%}<extra></extra>",
+        )
+    )
+    if limit:
+        fig.add_vline(
+            x=limit[1],
+            line={"dash": "dash", "color": "#546e7a"},
+            annotation_text=html.escape(f"{limit[0]} {limit[1]:.1%}"),
+            annotation_position="top",
+        )
+    return layout(
+        fig,
+        title=title,
+        height=max(220, 80 + 30 * len(rows)),
+        xaxis={"tickformat": ".1%", "title": {"text": RATE_LABELS.get(rate, rate)}, "rangemode": "tozero"},
+        yaxis={"title": None, "type": "category"},
+        showlegend=False,
+    )
+
+
+def heatmap(grid: pd.DataFrame, *, title: str, colour_max: float | None = None) -> go.Figure:
+    """Stores (rows) by period (columns) of a rate; empty cells where a store had no base."""
+    z = grid.to_numpy(dtype=float)
+    text = [["" if pd.isna(v) else f"{v:.1%}" for v in row] for row in z]
+    columns = [pd.Timestamp(c).strftime("%d %b") for c in grid.columns]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=columns,
+            y=[escape(s) for s in grid.index],
+            text=text,
+            texttemplate="%{text}",
+            colorscale=[[0, "#f1f8e9"], [0.5, "#ffb74d"], [1, "#b71c1c"]],
+            zmin=0,
+            zmax=colour_max,
+            colorbar={"tickformat": ".0%", "title": {"text": "rate"}},
+            hovertemplate="%{y}, week of %{x}: %{z:.2%}<extra></extra>",
+            xgap=2,
+            ygap=2,
+        )
+    )
+    return layout(
+        fig,
+        title=title,
+        height=max(240, 110 + 34 * len(grid.index)),
+        xaxis={"title": {"text": "week starting"}, "type": "category", "side": "bottom"},
+        yaxis={"title": None, "type": "category", "autorange": "reversed"},
+    )

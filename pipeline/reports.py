@@ -1,0 +1,626 @@
+"""`storehealth report`: parameterised notebooks executed by papermill, turned into self-contained
+HTML by nbconvert, written to `reports/<kind>/<store>/<period>.html`.
+
+- The notebooks (`notebooks/weekly.ipynb`, `review.ipynb`, `cluster.ipynb`) read every figure
+  through `pipeline.metrics`; this module only chooses what to render and turns the executed
+  notebook into a page.
+- Kernels: the kernel spec ships in `pipeline/kernels/storehealth/` and runs this very Python
+  (jupyter_client swaps a leading "python" for `sys.executable`), so rendering needs no
+  `ipykernel install` and no user-level Jupyter setup, and a user's own "python3" kernel can
+  never be picked by mistake.
+- Speed: each worker thread starts one kernel and keeps it for all its reports (the
+  namespace is reset between two reports), so N reports cost two kernel starts, not N. Two
+  workers by default, for the two cores of the machine the targets are set on.
+- The page: JupyterLab's HTML template without anything loaded from the network, code cells
+  hidden, plotly.js embedded once in the head (the figures carry only their data), written
+  through a temporary file and `os.replace`: a report either appears whole or not at all.
+"""
+
+from __future__ import annotations
+
+import atexit
+import calendar
+import os
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from pipeline.config import PACKAGE_DIR, project_root
+from pipeline.errors import InputError, UsageError
+
+KINDS = ("weekly", "review", "cluster")
+KERNEL_NAME = "storehealth"
+KERNELS_DIR = PACKAGE_DIR / "kernels"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+TEMPLATE_NAME = "storehealth"
+CLUSTER_SCOPE = "all"
+HIDE_TAG = "report-hide"
+WORKERS = 2
+KERNEL_START_TIMEOUT = 60
+CELL_TIMEOUT = 600
+
+TITLES = {
+    "weekly": "Weekly store-health report",
+    "review": "Store-health review",
+    "cluster": "Cluster report",
+}
+
+
+def notebooks_dir() -> Path:
+    return project_root() / "notebooks"
+
+
+def reports_dir() -> Path:
+    return project_root() / "reports"
+
+
+class ReportError(InputError):
+    """A report could not be rendered (exit status 1); nothing was written for it."""
+
+
+# --- periods ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of order dates, with the name its report file gets."""
+
+    first: date
+    last: date
+
+    @property
+    def label(self) -> str:
+        """2024-W21 for an ISO week, 2024-05 for a month, 2024-Q2 for a quarter, else the range."""
+        first, last = self.first, self.last
+        if first.isoweekday() == 1 and last == first + timedelta(days=6):
+            year, week, _ = first.isocalendar()
+            return f"{year}-W{week:02d}"
+        if first.day == 1 and last == _month_end(first):
+            return f"{first:%Y-%m}"
+        if first.day == 1 and first.month % 3 == 1 and last == _month_end(_add_months(first, 2)):
+            return f"{first.year}-Q{(first.month + 2) // 3}"
+        return first.isoformat() if first == last else f"{first.isoformat()}_{last.isoformat()}"
+
+    @property
+    def title(self) -> str:
+        label = self.label
+        span = _span(self.first, self.last)
+        if "-W" in label:
+            year, week = label.split("-W")
+            return f"week {int(week)} of {year} ({span})"
+        if "-Q" in label:
+            return f"Q{label[-1]} {self.first.year} ({span})"
+        if len(label) == 7:
+            return f"{self.first:%B %Y}"
+        return span
+
+    @classmethod
+    def from_label(cls, label: str) -> Period | None:
+        """The period a report file name stands for (None if it is not one of ours)."""
+        try:
+            if m := re.fullmatch(r"(\d{4})-W(\d{2})", label):
+                monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+                return cls(monday, monday + timedelta(days=6))
+            if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
+                first = date(int(m[1]), 3 * int(m[2]) - 2, 1)
+                return cls(first, _month_end(_add_months(first, 2)))
+            if m := re.fullmatch(r"(\d{4})-(\d{2})", label):
+                first = date(int(m[1]), int(m[2]), 1)
+                return cls(first, _month_end(first))
+            if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:_(\d{4}-\d{2}-\d{2}))?", label):
+                first = date.fromisoformat(m[1])
+                return cls(first, date.fromisoformat(m[2]) if m[2] else first)
+        except ValueError:
+            return None
+        return None
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _span(first: date, last: date) -> str:
+    if first == last:
+        return f"{first:%-d %b %Y}"
+    if first.year != last.year:
+        return f"{first:%-d %b %Y} – {last:%-d %b %Y}"
+    if first.month != last.month:
+        return f"{first:%-d %b} – {last:%-d %b %Y}"
+    return f"{first:%-d} – {last:%-d %b %Y}"
+
+
+def parse_period(
+    *,
+    week: str | None = None,
+    month: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> Period | None:
+    """The period the command line asks for; None when it names none (use the default)."""
+    given = [name for name, value in (("--week", week), ("--month", month)) if value]
+    if date_from or date_to:
+        given.append("--from/--to")
+    if len(given) > 1:
+        raise UsageError(f"give only one of {', '.join(given)}")
+    if week:
+        m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", week.strip(), flags=re.I)
+        try:
+            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1) if m else None
+        except ValueError:
+            monday = None
+        if monday is None:
+            raise UsageError(f"--week {week!r}: use an ISO week such as 2024-W14")
+        return Period(monday, monday + timedelta(days=6))
+    if month:
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})", month.strip())
+        if not m or not 1 <= int(m[2]) <= 12:
+            raise UsageError(f"--month {month!r}: use YYYY-MM, such as 2024-03")
+        first = date(int(m[1]), int(m[2]), 1)
+        return Period(first, _month_end(first))
+    if date_from or date_to:
+        if not (date_from and date_to):
+            raise UsageError("give both --from YYYY-MM-DD and --to YYYY-MM-DD")
+        first, last = _day("--from", date_from), _day("--to", date_to)
+        if first > last:
+            raise UsageError(f"--from {first} is after --to {last}")
+        return Period(first, last)
+    return None
+
+
+def _day(option: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r}: use YYYY-MM-DD") from None
+
+
+def default_period(kind: str, latest_order: date) -> Period:
+    """The last complete week (weekly) or month (review, cluster) before the day of the latest
+    order in the history: that day itself may be only partly exported."""
+    end = latest_order - timedelta(days=1)
+    if kind == "weekly":
+        sunday = end - timedelta(days=(end.weekday() + 1) % 7)
+        return Period(sunday - timedelta(days=6), sunday)
+    month_end = end if end == _month_end(end) else end.replace(day=1) - timedelta(days=1)
+    return Period(month_end.replace(day=1), month_end)
+
+
+# --- what to render -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One report: a notebook, its stores (empty: every store), a period, where it goes."""
+
+    kind: str
+    stores: tuple[str, ...]
+    period: Period
+    db_path: Path
+    out_dir: Path
+    as_of: datetime | None = None
+
+    @property
+    def scope(self) -> str:
+        if self.kind == "cluster":
+            return "+".join(self.stores) if self.stores else CLUSTER_SCOPE
+        return self.stores[0]
+
+    @property
+    def path(self) -> Path:
+        return self.out_dir / self.kind / self.scope / f"{self.period.label}.html"
+
+    @property
+    def description(self) -> str:
+        who = "every store" if self.scope == CLUSTER_SCOPE else self.scope
+        return f"the {self.kind} report of {who} for {self.period.label}"
+
+    def parameters(self) -> dict[str, str]:
+        return {
+            "stores": ",".join(self.stores),
+            "date_from": self.period.first.isoformat(),
+            "date_to": self.period.last.isoformat(),
+            "db_path": str(self.db_path),
+            "as_of": self.as_of.isoformat(timespec="minutes") if self.as_of else "",
+        }
+
+
+def plan(
+    kind: str,
+    *,
+    stores: Sequence[str] = (),
+    all_stores: bool = False,
+    period: Period | None = None,
+    db_path: Path,
+    out_dir: Path | None = None,
+    as_of: datetime | None = None,
+) -> list[ReportJob]:
+    """The reports a `storehealth report` command line asks for, checked against the history."""
+    from pipeline.database import connect
+
+    if kind not in KINDS:
+        raise UsageError(f"unknown report {kind!r}: use one of {', '.join(KINDS)}")
+    con = connect(Path(db_path), read_only=True)
+    try:
+        known = [r[0] for r in con.execute("select distinct store from ingested_files order by 1").fetchall()]
+        unknown = [s for s in stores if s not in known]
+        if unknown:
+            raise InputError(
+                f"no store named {', '.join(repr(s) for s in unknown)} in the history "
+                f"(known: {', '.join(known) or 'none yet'})",
+                fix="check the name, or ingest that store's exports first",
+            )
+        if not known:
+            raise InputError("the history holds no order yet", fix="ingest an export first")
+        if kind == "cluster":
+            chosen = [] if all_stores or not stores else list(dict.fromkeys(stores))
+            scopes: list[tuple[str, ...]] = [tuple(chosen)]
+        elif all_stores:
+            scopes = [(s,) for s in known]
+        elif stores:
+            scopes = [(s,) for s in dict.fromkeys(stores)]
+        elif len(known) == 1:
+            scopes = [(known[0],)]
+        else:
+            raise UsageError(f"give --store NAME or --all-stores (the history has {', '.join(known)})")
+        jobs = []
+        for scope in scopes:
+            chosen_period = period
+            if chosen_period is None:
+                latest = con.execute(
+                    "select max(created_at)::date from orders_current "
+                    "where len(?) = 0 or list_contains(?, store)",
+                    [list(scope), list(scope)],
+                ).fetchone()[0]
+                if latest is None:
+                    raise InputError(f"no order of {', '.join(scope) or 'any store'} in the history")
+                chosen_period = default_period(kind, latest)
+            jobs.append(
+                ReportJob(
+                    kind, scope, chosen_period, Path(db_path).resolve(), Path(out_dir or reports_dir()), as_of
+                )
+            )
+        return jobs
+    finally:
+        con.close()
+
+
+# --- executing notebooks ------------------------------------------------------------------------
+
+
+@dataclass
+class Rendered:
+    job: ReportJob
+    path: Path
+    seconds: float
+    size: int
+
+
+@dataclass
+class Outcome:
+    rendered: list[Rendered] = field(default_factory=list)
+    failed: list[tuple[ReportJob, ReportError]] = field(default_factory=list)
+    index: Path | None = None
+
+
+@cache
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+@cache
+def _report_css() -> str:
+    return (TEMPLATES_DIR / TEMPLATE_NAME / "report.css").read_text(encoding="utf-8")
+
+
+def _register_engine() -> None:
+    """papermill's nbclient engine, run on a kernel (and client) that the worker keeps."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class ReusedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+            start_timeout=60, execution_timeout=None, **kwargs,
+        ):  # fmt: skip
+            worker: KernelWorker = kwargs["kernel_worker"]
+            client = PapermillNotebookClient(
+                nb_man, km=worker.km, timeout=execution_timeout, startup_timeout=start_timeout,
+                kernel_name=kernel_name, log=logger, log_output=log_output,
+                stdout_file=stdout_file, stderr_file=stderr_file,
+            )  # fmt: skip
+            client.kc = worker.kc
+            worker.last_nb = nb_man.nb
+            try:
+                return client.execute()
+            finally:
+                # the kernel belongs to the worker: do not let the client shut it down at exit
+                atexit.unregister(client._cleanup_kernel)
+
+    papermill_engines.register(KERNEL_NAME, ReusedKernelEngine)
+
+
+_ENGINE_LOCK = threading.Lock()
+_ENGINE_READY = False
+
+
+def _ensure_engine() -> None:
+    global _ENGINE_READY
+    with _ENGINE_LOCK:
+        if not _ENGINE_READY:
+            _register_engine()
+            _ENGINE_READY = True
+
+
+class KernelWorker:
+    """One kernel, started once and reused for report after report, and its HTML exporter.
+    Use it from one thread only: its kernel client lives on that thread's event loop."""
+
+    def __init__(self) -> None:
+        from jupyter_client.kernelspec import KernelSpecManager
+        from jupyter_client.manager import AsyncKernelManager
+        from nbconvert import HTMLExporter
+
+        _ensure_engine()
+        specs = KernelSpecManager(kernel_dirs=[str(KERNELS_DIR)], ensure_native_kernel=False)
+        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs, transport="ipc")
+        self.kc = None
+        self.last_nb = None
+        self.exporter = HTMLExporter(
+            template_name=TEMPLATE_NAME,
+            extra_template_basedirs=[str(TEMPLATES_DIR)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+
+    def start(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": "agg"}
+        run_sync(self.km.start_kernel)(cwd=str(project_root()), env=env)
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        run_sync(self.kc.wait_for_ready)(timeout=KERNEL_START_TIMEOUT)
+        # Import what every report needs once, while the kernel is fresh.
+        self._run(
+            "import pandas, plotly.graph_objects, pipeline.metrics, pipeline.charts, pipeline.report_html"
+        )
+
+    def _run(self, code: str) -> None:
+        from jupyter_core.utils import run_sync
+
+        run_sync(self.kc.execute_interactive)(code, silent=True, store_history=False, timeout=CELL_TIMEOUT)
+
+    def reset(self) -> None:
+        """Forget the previous report's variables (imported modules stay: that is the saving)."""
+        self._run("get_ipython().run_line_magic('reset', '-f')")
+
+    def restart(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        run_sync(self.km.restart_kernel)(now=True)
+        run_sync(self.kc.wait_for_ready)(timeout=KERNEL_START_TIMEOUT)
+
+    def stop(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        try:
+            if self.kc is not None:
+                self.kc.stop_channels()
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - a kernel already gone is what we wanted
+            pass
+
+    def render(self, job: ReportJob) -> Rendered:
+        """Execute the job's notebook and write its HTML, or raise ReportError (nothing written)."""
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
+        started = time.perf_counter()
+        source = notebooks_dir() / f"{job.kind}.ipynb"
+        if not source.is_file():
+            raise ReportError(
+                f"the report notebook {source} is missing", fix="restore it from the repository"
+            )
+        self.last_nb = None
+        try:
+            nb = papermill.execute_notebook(
+                str(source),
+                None,
+                parameters=job.parameters(),
+                engine_name=KERNEL_NAME,
+                kernel_name=KERNEL_NAME,
+                language="python",
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=CELL_TIMEOUT,
+                kernel_worker=self,
+            )
+        except PapermillExecutionError as exc:
+            self.restart()
+            raise ReportError(_failure_message(job, exc, self.last_nb), path=source) from None
+        except Exception as exc:  # the kernel died or timed out: start afresh for the next one
+            self.restart()
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise ReportError(
+                f"{job.description} failed: {type(exc).__name__}: {first_line}; no HTML was written",
+                path=source,
+            ) from None
+        self.reset()
+        page = self.to_html(nb, job)
+        job.path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(job.path, page)
+        return Rendered(job, job.path, time.perf_counter() - started, len(page.encode("utf-8")))
+
+    def to_html(self, nb, job: ReportJob) -> str:
+        # cells tagged report-hide explain the notebook to whoever opens it, not to the reader
+        nb.cells = [c for c in nb.cells if HIDE_TAG not in c.get("metadata", {}).get("tags", [])]
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                # warnings on stderr are for whoever maintains the notebook, not for the reader
+                cell.outputs = [
+                    o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")
+                ]
+        has_charts = any(
+            "plotly-graph-div" in str(o.get("data", {}).get("text/html", ""))
+            for cell in nb.cells
+            if cell.cell_type == "code"
+            for o in cell.outputs
+        )
+        nb.metadata["title"] = f"{TITLES[job.kind]} · {job.scope} · {job.period.label}"
+        resources = {
+            "metadata": {"name": job.path.stem},
+            "plotly_js": _plotly_js() if has_charts else "",
+            "report_css": _report_css(),
+            "report_footer": (
+                f"storehealth {job.kind} report, orders created {job.period.first} to {job.period.last}, "
+                f"rendered {datetime.now():%Y-%m-%d %H:%M} from {job.db_path}"
+            ),
+        }
+        page, _ = self.exporter.from_notebook_node(nb, resources=resources)
+        return page
+
+
+def _failure_message(job: ReportJob, exc, nb) -> str:
+    """Which section and cell failed, and the error, in one line."""
+    section = ""
+    cell_no = getattr(exc, "exec_count", None)
+    if nb is not None:
+        heading = ""
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                for line in cell.source.splitlines():
+                    if line.startswith("#"):
+                        heading = line.lstrip("#").strip()
+                        break
+            if cell.get("metadata", {}).get("papermill", {}).get("exception"):
+                section = heading
+                break
+    where = f" in the section “{section}”" if section else ""
+    cell = f" (cell {cell_no})" if cell_no else ""
+    evalue = " ".join(str(exc.evalue).split())
+    if len(evalue) > 300:
+        evalue = evalue[:300] + "…"
+    return f"{job.description} failed{where}{cell}: {exc.ename}: {evalue}; no HTML was written"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def render_jobs(
+    jobs: Iterable[ReportJob],
+    *,
+    workers: int = WORKERS,
+    progress: Callable[[str], None] | None = None,
+    index: bool = True,
+) -> Outcome:
+    """Render every job, `workers` kernels side by side; a failing report does not stop the
+    others. Rebuilds `index.html` in each output folder afterwards."""
+    jobs = list(jobs)
+    outcome = Outcome()
+    if not jobs:
+        return outcome
+    say = progress or (lambda _message: None)
+    pending: queue.Queue[ReportJob] = queue.Queue()
+    for job in jobs:
+        pending.put(job)
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        worker = KernelWorker()
+        try:
+            worker.start()
+            while True:
+                try:
+                    job = pending.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    done = worker.render(job)
+                except ReportError as exc:
+                    with lock:
+                        outcome.failed.append((job, exc))
+                    say(f"failed: {exc}")
+                    continue
+                with lock:
+                    outcome.rendered.append(done)
+                say(f"rendered {done.path} ({done.seconds:.1f} s, {done.size / 1e6:.1f} MB)")
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread below
+            errors.append(exc)
+        finally:
+            worker.stop()
+
+    threads = [
+        threading.Thread(target=work, name=f"storehealth-report-{i}", daemon=True)
+        for i in range(max(1, min(workers, len(jobs))))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        while thread.is_alive():
+            thread.join(0.2)
+    if errors:
+        raise errors[0]
+    order = {job: i for i, job in enumerate(jobs)}
+    outcome.rendered.sort(key=lambda r: order[r.job])
+    outcome.failed.sort(key=lambda f: order[f[0]])
+    if index:
+        from pipeline.report_index import build_index
+
+        for out_dir in dict.fromkeys(job.out_dir for job in jobs):
+            outcome.index = build_index(out_dir)
+    return outcome
+
+
+def render(
+    kind: str,
+    stores: Sequence[str] | str | None,
+    date_from: date | str,
+    date_to: date | str,
+    db_path: Path | str,
+    out_dir: Path | str | None = None,
+    *,
+    as_of: datetime | None = None,
+) -> Path:
+    """Render one report (every store for a cluster when `stores` is empty) and return its path;
+    raise ReportError when its notebook fails (no HTML is written then)."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown report {kind!r}: use one of {', '.join(KINDS)}")
+    names = (stores,) if isinstance(stores, str) else tuple(stores or ())
+    if kind != "cluster" and len(names) != 1:
+        raise UsageError(f"a {kind} report is for one store")
+    first = date.fromisoformat(date_from) if isinstance(date_from, str) else date_from
+    last = date.fromisoformat(date_to) if isinstance(date_to, str) else date_to
+    job = ReportJob(
+        kind, names, Period(first, last), Path(db_path).resolve(), Path(out_dir or reports_dir()), as_of
+    )
+    outcome = render_jobs([job], workers=1)
+    if outcome.failed:
+        raise outcome.failed[0][1]
+    return outcome.rendered[0].path
