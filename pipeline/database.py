@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
-from datetime import datetime
+import sys
+import time
 from functools import cache
 from pathlib import Path
 
@@ -13,9 +13,9 @@ import duckdb
 
 from pipeline.config import SQL_DIR
 from pipeline.errors import InputError
+from pipeline.salt import read_salt
 from pipeline.vocabulary import alias_rows, code_rows, priority_rules
 
-SCHEMA_VERSION = 1
 MEMORY_LIMIT = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$", re.I)
 
 
@@ -70,8 +70,62 @@ def _load_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def lock_wait_seconds() -> float:
+    """How long a command waits for another process to let go of the database
+    (`STOREHEALTH_LOCK_WAIT`, seconds, default 120)."""
+    try:
+        return max(0.0, float(os.environ.get("STOREHEALTH_LOCK_WAIT", "120")))
+    except ValueError:
+        return 120.0
+
+
+LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
+
+
+def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting while another process holds it.
+
+    DuckDB lets one process write a file, and a writer excludes readers in other processes.
+    Ingests, reports and notebooks hold it briefly, so waiting a little beats failing.
+    """
+    deadline = time.monotonic() + lock_wait_seconds()
+    told = False
+    while True:
+        try:
+            return duckdb.connect(str(db_path), read_only=read_only)
+        except duckdb.IOException as exc:
+            first_line = str(exc).splitlines()[0]
+            locked = "lock" in first_line.lower()
+            if not locked or time.monotonic() >= deadline:
+                holder = LOCK_HOLDER.search(str(exc))
+                raise InputError(
+                    f"cannot open the history database ({first_line})",
+                    path=db_path,
+                    fix=(
+                        f"another program (PID {holder.group(1)}) has it open: "
+                        if holder
+                        else ""
+                    )
+                    + "wait for the other storehealth command to finish, or close the notebook "
+                    "kernel that has it open, and try again",
+                ) from None
+            if not told:
+                holder = LOCK_HOLDER.search(str(exc))
+                who = f" (PID {holder.group(1)})" if holder else ""
+                print(
+                    f"{db_path}: in use by another process{who}; waiting up to "
+                    f"{lock_wait_seconds():.0f} s for it to finish",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                told = True
+            time.sleep(0.25)
+
+
 def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection with the schema in place and the vocabulary and macros loaded."""
+    """A connection with the schema up to date and the vocabulary and macros loaded."""
+    from pipeline import migrations
+
     db_path = Path(db_path)
     if read_only and not db_path.exists():
         raise InputError(
@@ -81,35 +135,28 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
         )
     if not read_only:
         db_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(db_path), read_only=read_only)
-    except duckdb.IOException as exc:
-        raise InputError(
-            f"cannot open the history database ({str(exc).splitlines()[0]})",
-            path=db_path,
-            fix="if another storehealth command is running, wait for it to finish and try again",
-        ) from None
+    con = _open(db_path, read_only)
+    if read_only and migrations.schema_version(con) < migrations.SCHEMA_VERSION:
+        # Made by an earlier storehealth: upgrade it once, then read as asked.
+        con.close()
+        connect(db_path).close()
+        con = _open(db_path, read_only)
     if not read_only:
         # Cap DuckDB's buffers: it spills to disk beyond this instead of growing (measured:
         # a 300,000-row .xlsx export peaks at 1.3 GiB with 768 MB, 2.3 GiB without).
         con.execute(f"set memory_limit = '{memory_limit()}'")
-        _ensure_schema(con)
+        try:
+            migrations.upgrade(con, db_path)
+            salt = read_salt(db_path)
+        except BaseException:
+            con.close()
+            raise
+        con.execute("create or replace temp table installation_salt as select ?::varchar as value", [salt])
     con.execute(sql_text("macros"))
     _load_vocabulary(con)
     return con
 
 
-def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("begin")
-    con.execute(sql_text("schema"))
-    if con.execute("select count(*) from schema_version").fetchone()[0] == 0:
-        con.execute("insert into schema_version values (?, ?)", [SCHEMA_VERSION, datetime.now()])
-    con.execute(
-        "insert into settings values ('buyer_salt', ?) on conflict do nothing",
-        [secrets.token_hex(16)],
-    )
-    con.execute("commit")
-
-
 def buyer_salt(con: duckdb.DuckDBPyConnection) -> str:
-    return con.execute("select value from settings where key = 'buyer_salt'").fetchone()[0]
+    """The installation's secret for buyer hashes (loaded by a writing `connect`)."""
+    return con.execute("select value from installation_salt").fetchone()[0]

@@ -7,6 +7,7 @@ create table if not exists schema_version (
     applied_at timestamp not null
 );
 
+-- Installation settings (key, value). The buyer-hash salt lives in a file beside the database.
 create table if not exists settings (
     key varchar primary key,
     value varchar not null

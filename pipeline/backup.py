@@ -1,0 +1,216 @@
+"""`storehealth backup` and `restore`: the whole history as Parquet files plus a manifest.
+
+Parquet because any engine reads it (pandas, Polars, Spark, Trino, DuckDB): a backup stays
+useful even without storehealth. The manifest holds each table's row count and SHA-256, so a
+restore refuses a backup that was truncated or altered. The buyer-hash salt is not in it (it
+is a secret); the manifest keeps only its fingerprint, so a restore can say when new buyer
+hashes will not match old ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from pipeline.errors import InputError
+from pipeline.salt import read_salt, salt_path, write_salt
+
+MANIFEST = "manifest.json"
+FORMAT = "storehealth-backup"
+# Every persistent table, parents first.
+TABLES = (
+    "schema_version", "settings", "ingested_files", "order_snapshots", "orders_current", "rejected_rows",
+)  # fmt: skip
+
+
+@dataclass
+class BackupSummary:
+    folder: Path
+    rows: dict[str, int]
+    schema_version: int
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fingerprint(salt: str | None) -> str | None:
+    return None if salt is None else hashlib.sha256(("fingerprint|" + salt).encode()).hexdigest()[:16]
+
+
+def backup(con: duckdb.DuckDBPyConnection, db_path: Path, folder: Path) -> BackupSummary:
+    """Write every table to `folder` (which must not exist yet) from one consistent snapshot."""
+    from pipeline.migrations import schema_version
+
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise InputError(
+            "the backup folder is not empty", path=folder, fix="give a new folder, e.g. backups/2024-06-03"
+        )
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        con.execute("begin")  # one snapshot for every table
+        rows: dict[str, int] = {}
+        tables = {}
+        for table in TABLES:
+            target = staging / f"{table}.parquet"
+            con.execute(f"copy (select * from {table}) to '{_quoted(target)}' (format parquet)")
+            rows[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+            columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
+            tables[table] = {"file": target.name, "rows": rows[table], "sha256": _sha256(target),
+                             "columns": columns}  # fmt: skip
+        version = schema_version(con)
+        con.execute("commit")
+        manifest = {
+            "format": FORMAT,
+            "format_version": 1,
+            "schema_version": version,
+            "created_at": datetime.now().isoformat(timespec="seconds"),
+            "source": str(db_path),
+            "salt_fingerprint": _fingerprint(read_salt(db_path)),
+            "tables": tables,
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        if folder.exists():
+            folder.rmdir()
+        os.replace(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BackupSummary(folder, rows, version)
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def read_manifest(folder: Path) -> dict:
+    """The manifest, after checking that every file is there, whole and unaltered."""
+    folder = Path(folder)
+    manifest_file = folder / MANIFEST
+    if not manifest_file.is_file():
+        raise InputError(
+            "this is not a storehealth backup (no manifest.json)",
+            path=folder,
+            fix="give the folder that `storehealth backup` wrote",
+        )
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"the manifest is damaged ({exc})", path=manifest_file) from None
+    if manifest.get("format") != FORMAT or set(manifest.get("tables", {})) != set(TABLES):
+        raise InputError(
+            "the manifest does not describe a storehealth backup", path=manifest_file,
+            fix="give the folder that `storehealth backup` wrote",
+        )  # fmt: skip
+    for table, entry in manifest["tables"].items():
+        path = folder / entry["file"]
+        if not path.is_file() or path.name != f"{table}.parquet":
+            raise InputError(f"the backup has no file for table {table}", path=path)
+        if _sha256(path) != entry["sha256"]:
+            raise InputError(
+                f"the {table} file does not match its checksum: it was changed or damaged",
+                path=path,
+                fix="restore from another backup",
+            )
+    return manifest
+
+
+def restore(folder: Path, db_path: Path, *, force: bool = False) -> tuple[dict[str, int], list[str]]:
+    """Rebuild the database at `db_path` from a backup; returns the row counts and warnings.
+
+    The new database is built beside the target and swapped in only when every table's row
+    count matches the manifest; with `force`, the database it replaces is kept as `.before-restore`.
+    """
+    from pipeline.database import connect
+    from pipeline.migrations import SCHEMA_VERSION
+
+    manifest = read_manifest(folder)
+    if manifest["schema_version"] > SCHEMA_VERSION:
+        raise InputError(
+            f"the backup was made by a newer storehealth (schema version {manifest['schema_version']})",
+            path=folder,
+            fix="upgrade storehealth, then restore",
+        )
+    db_path = Path(db_path)
+    if db_path.exists() and not force:
+        raise InputError(
+            "a history database is already there",
+            path=db_path,
+            fix="restore to another --db path, or add --force to replace it (it is kept as .before-restore)",
+        )
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    building = db_path.with_name(f".{db_path.name}.restoring")
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    warnings: list[str] = []
+    salt_then = manifest.get("salt_fingerprint")
+    salt_now = read_salt(db_path) if salt_path(db_path).exists() else None
+    salt_inside = manifest["schema_version"] < 2  # version 1 kept the salt in its settings table
+    if not salt_inside and salt_then and _fingerprint(salt_now) != salt_then:
+        warnings.append(
+            "the buyer-hash salt beside this database is not the one the backup was made with: "
+            "buyers seen from now on will not match earlier ones. Copy the original "
+            f"{salt_path(Path(manifest['source'])).name} file next to the database to keep them comparable"
+        )
+    if salt_now is not None and not salt_inside:
+        write_salt(building, salt_now)
+    rows = _load(folder, manifest, building, connect)
+    if salt_inside:
+        # The upgrade on first use moves the backup's own salt out of its settings table.
+        salt_path(building).unlink(missing_ok=True)
+    if db_path.exists():
+        kept = db_path.with_name(db_path.name + ".before-restore")
+        os.replace(db_path, kept)
+        if salt_path(db_path).exists():
+            os.replace(salt_path(db_path), salt_path(kept))
+    db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
+    os.replace(building, db_path)
+    if salt_path(building).exists():
+        os.replace(salt_path(building), salt_path(db_path))
+    return rows, warnings
+
+
+def _load(folder: Path, manifest: dict, building: Path, connect) -> dict[str, int]:
+    con = connect(building)  # a fresh database at today's schema version
+    try:
+        con.execute("begin")
+        con.execute("delete from schema_version")
+        con.execute("delete from settings")
+        rows = {}
+        for table in TABLES:
+            path = folder / manifest["tables"][table]["file"]
+            con.execute(f"insert into {table} by name select * from read_parquet('{_quoted(path)}')")
+            rows[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+            if rows[table] != manifest["tables"][table]["rows"]:
+                raise InputError(
+                    f"{table}: {rows[table]} rows restored, the manifest says "
+                    f"{manifest['tables'][table]['rows']}",
+                    path=path,
+                    fix="restore from another backup",
+                )
+        next_id = con.execute("select coalesce(max(file_id), 0) + 1 from ingested_files").fetchone()[0]
+        con.execute("commit")
+        # New file ids continue after the restored ones.
+        con.execute("drop sequence ingested_file_ids")
+        con.execute(f"create sequence ingested_file_ids start {int(next_id)}")
+        con.execute("checkpoint")
+    except BaseException:
+        con.close()
+        building.unlink(missing_ok=True)
+        raise
+    con.close()
+    return rows

@@ -1,0 +1,85 @@
+"""Schema versions of the history database and the steps from each to the next.
+
+A database made by an earlier storehealth is upgraded the first time a newer one opens it for
+writing, one version per transaction, so an interrupted upgrade resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from pipeline.database import sql_text
+from pipeline.errors import InputError
+from pipeline.salt import ensure_salt, read_salt, salt_path, write_salt
+
+SCHEMA_VERSION = 2
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The database's version; 0 for a new, empty file."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        "and schema_name = 'main' and table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+
+
+def _v2_salt_leaves_the_database(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Version 1 kept the buyer-hash salt in the settings table; version 2 keeps it in a file
+    beside the database (mode 0600). The old hashes stay valid: the value moves, unchanged."""
+    row = con.execute("select value from settings where key = 'buyer_salt'").fetchone()
+    if row is None:
+        ensure_salt(db_path)
+        return
+    existing = read_salt(db_path)
+    if existing is None:
+        write_salt(db_path, row[0])
+    elif existing != row[0]:
+        raise InputError(
+            "the buyer-hash salt beside this database is not the one the database was made with",
+            path=salt_path(db_path),
+            fix="move that file away (it belongs to another history) and run the command again",
+        )
+    con.execute("delete from settings where key = 'buyer_salt'")
+
+
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection, Path], None]] = {
+    2: _v2_salt_leaves_the_database,
+}
+
+
+def upgrade(con: duckdb.DuckDBPyConnection, db_path: Path) -> int:
+    """Bring the schema to SCHEMA_VERSION; returns the version the database had before."""
+    before = schema_version(con)
+    if before > SCHEMA_VERSION:
+        raise InputError(
+            f"this history was written by a newer storehealth (schema version {before}; this one "
+            f"knows up to {SCHEMA_VERSION})",
+            path=db_path,
+            fix="upgrade storehealth (git pull, then make demo or pip install -e .)",
+        )
+    if before == 0:
+        con.execute("begin")
+        con.execute(sql_text("schema"))
+        con.execute("insert into schema_version values (?, ?)", [SCHEMA_VERSION, datetime.now()])
+        con.execute("commit")
+        ensure_salt(db_path)
+        return before
+    for version in range(before + 1, SCHEMA_VERSION + 1):
+        con.execute("begin")
+        try:
+            con.execute(sql_text("schema"))  # tables a version adds; `if not exists` keeps the rest
+            MIGRATIONS[version](con, db_path)
+            con.execute("insert into schema_version values (?, ?)", [version, datetime.now()])
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    ensure_salt(db_path)
+    return before
