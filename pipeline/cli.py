@@ -464,13 +464,90 @@ def _print_policy(result: dict) -> None:
 
 
 @app.command()
+def report(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="weekly (one store, one week), review (one store, a month or quarter) or cluster "
+            "(every store side by side).",
+            show_default=False,
+        ),
+    ],
+    store: Annotated[
+        list[str] | None, typer.Option("--store", help="A store (repeat for one report each).")
+    ] = None,
+    all_stores: Annotated[
+        bool, typer.Option("--all-stores", help="One report per store, rendered two at a time.")
+    ] = False,
+    date_from: Annotated[str | None, typer.Option("--from", help="First order date, YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last order date, YYYY-MM-DD.")] = None,
+    week: Annotated[str | None, typer.Option("--week", help="An ISO week, e.g. 2024-W14.")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="A month, e.g. 2024-03.")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the reports (default: reports/).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Render HTML reports to reports/<kind>/<store>/<period>.html and rebuild reports/index.html.
+
+    The default period is the last complete week (weekly) or month (review, cluster) in the
+    history.
+
+    Example: storehealth report weekly --store ali-main --week 2024-W14
+    """
+    from pipeline.reports import parse_period, plan
+
+    try:
+        for name in store or []:
+            _check_store(name)
+        period = parse_period(week=week, month=month, date_from=date_from, date_to=date_to)
+        jobs = plan(
+            kind, stores=store or [], all_stores=all_stores, period=period, db_path=_db(db), out_dir=out_dir
+        )
+    except (InputError, UsageError) as exc:
+        raise _fail(exc) from None
+    outcome = _render_reports(jobs)
+    for done in outcome.rendered:
+        out.print(str(done.path), markup=False, soft_wrap=True)
+    if outcome.index is not None:
+        out.print(str(outcome.index), markup=False, soft_wrap=True)
+    if outcome.failed:
+        raise typer.Exit(1)
+
+
+def _render_reports(jobs: list) -> object:
+    """Render the reports, progress and failures on stderr; the other reports go on."""
+    from pipeline.reports import WORKERS, render_jobs
+
+    err.print(
+        f"rendering {len(jobs)} report{'s' if len(jobs) != 1 else ''}, {min(WORKERS, len(jobs))} at a time",
+        markup=False,
+    )
+    outcome = render_jobs(
+        jobs,
+        progress=lambda message: err.print(message, markup=False, soft_wrap=True),
+    )
+    for _, exc in outcome.failed:
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
+    return outcome
+
+
+@app.command()
 def demo(
     root: Annotated[
         Path | None, typer.Option("--exports", help="Where to write the demo exports.")
     ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder for the demo's reports (default: reports/, or beside the database given by --db).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Generate realistic exports for three stores, ingest them and show the status.
+    """Generate realistic exports for three stores, ingest them, show the status and render the
+    weekly report of each store, their reviews and the cluster report.
 
     Example: storehealth demo --db /tmp/demo.duckdb
     """
@@ -478,6 +555,7 @@ def demo(
     from pipeline.database import connect
     from pipeline.demo_exports import DEMO_TODAY, write_demo_exports
     from pipeline.ingest import ingest_file
+    from pipeline.reports import plan
     from pipeline.status import store_status
 
     root = root or exports_dir()
@@ -498,6 +576,78 @@ def demo(
         raise _fail(exc) from None
     err.print(f"status as of {DEMO_TODAY:%Y-%m-%d}, the day the demo exports were made")
     _print_status(report)
+
+    # The reports, judged as of the demo's day too; a scratch --db keeps its reports beside it.
+    if out_dir is None and db is not None:
+        out_dir = db.parent / "reports"
+    try:
+        jobs = [
+            job
+            for kind in ("weekly", "review", "cluster")
+            for job in plan(kind, all_stores=True, db_path=_db(db), out_dir=out_dir, as_of=DEMO_TODAY)
+        ]
+    except (InputError, UsageError) as exc:
+        raise _fail(exc) from None
+    outcome = _render_reports(jobs)
+    if outcome.index is not None:
+        out.print(f"reports: {outcome.index}", markup=False, soft_wrap=True)
+    if outcome.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def backup(
+    folder: Annotated[Path, typer.Argument(help="A new folder for the backup.", show_default=False)],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Write the whole history as Parquet files plus a manifest of row counts and checksums.
+
+    Any engine reads the files (pandas, Polars, Spark, Trino, DuckDB). The buyer-hash salt is
+    not included: keep a copy of the .salt file beside the database somewhere safe.
+
+    Example: storehealth backup backups/2024-06-03
+    """
+    from pipeline.backup import backup as write_backup
+
+    try:
+        path = _db(db)
+        summary = _read_history(db, lambda con: write_backup(con, path, folder))
+    except (InputError, UsageError) as exc:
+        raise _fail(exc) from None
+    if as_json:
+        _print_json({"folder": str(summary.folder), "schema_version": summary.schema_version,
+                     "rows": summary.rows})  # fmt: skip
+        return
+    total = sum(summary.rows.values())
+    err.print(f"backed up {total} rows in {len(summary.rows)} tables to {summary.folder}", markup=False)
+
+
+@app.command()
+def restore(
+    folder: Annotated[Path, typer.Argument(help="A folder `storehealth backup` wrote.", show_default=False)],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing database (kept as .before-restore).")
+    ] = False,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Rebuild the history database from a backup, after checking every file's checksum.
+
+    Example: storehealth restore backups/2024-06-03 --db data/restored.duckdb
+    """
+    from pipeline.backup import restore as load_backup
+
+    try:
+        rows, warnings = load_backup(folder, _db(db), force=force)
+    except (InputError, UsageError) as exc:
+        raise _fail(exc) from None
+    for warning in warnings:
+        err.print(f"warning: {warning}", markup=False, soft_wrap=True)
+    if as_json:
+        _print_json({"database": str(_db(db)), "rows": rows, "warnings": warnings})
+        return
+    err.print(f"restored {sum(rows.values())} rows in {len(rows)} tables into {_db(db)}", markup=False)
 
 
 def main() -> None:
