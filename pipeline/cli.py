@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.config import default_db_path
-from pipeline.errors import InputError, UsageError
+from pipeline.errors import InputError, StorageError, UsageError
 
 if TYPE_CHECKING:
     import duckdb
@@ -164,6 +164,8 @@ def ingest(
                 except InputError as exc:
                     failures.append(exc.for_file(path))
                     err.print(f"refused: {exc.for_file(path).message}", soft_wrap=True, markup=False)
+                    if isinstance(exc, StorageError):
+                        break  # the database cannot take more writes in this run
                     continue
             results.append(result)
             _print_result(result, quiet=as_json)

@@ -48,5 +48,9 @@ class InputError(Exception):
         return self
 
 
+class StorageError(InputError):
+    """The database could not be written (disk full): nothing more can be written this run."""
+
+
 class UsageError(Exception):
     """Wrong command-line use: exit status 2."""

@@ -14,7 +14,7 @@ import duckdb
 from pipeline.adapters.generic import Mapping
 from pipeline.adapters.table import build_raw_export
 from pipeline.database import build_model, build_view, buyer_salt, drop_models, run_statement
-from pipeline.errors import InputError, UsageError
+from pipeline.errors import InputError, StorageError, UsageError
 from pipeline.readers import SUPPORTED_SUFFIXES, read_sheets
 
 DEFAULT_CURRENCY = {"1688": "CNY"}
@@ -149,13 +149,48 @@ def ingest_file(
         _merge(con, result)
         _record(con, raw, result, sha)
         con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
+    except BaseException as exc:
+        try:
+            con.execute("rollback")
+        except duckdb.Error:
+            pass  # DuckDB already gave the transaction up (e.g. a failed write invalidated it)
+        storage = storage_failure(con, exc)
+        if storage is not None:
+            raise storage from None
         raise
     finally:
         if raw.table is not None:
-            con.unregister("raw_export")
+            try:
+                con.unregister("raw_export")
+            except duckdb.Error:
+                pass
     return result
+
+
+# What the operating system says when a write cannot grow the database file.
+STORAGE_FULL = ("no space left", "file too large", "disk full", "disk quota exceeded")
+
+
+def storage_failure(con: duckdb.DuckDBPyConnection, exc: BaseException) -> StorageError | None:
+    """A database write that failed for want of space, as a message a seller can act on."""
+    text = str(exc).lower()
+    if not isinstance(exc, duckdb.Error) or not any(s in text for s in STORAGE_FULL):
+        return None
+    reason = next(s for s in STORAGE_FULL if s in text)
+    try:
+        db_file = con.execute(
+            "select path from duckdb_databases() where database_name = current_database()"
+        ).fetchone()[0]
+    except duckdb.Error:
+        db_file = None
+    return StorageError(
+        f"the history could not be written: {reason} (the disk is full or a file-size limit was "
+        "reached). DuckDB gave the write up whole, so the history holds this file completely or "
+        "not at all",
+        path=db_file,
+        fix="free some space, then run the same command again; `storehealth status` shows what "
+        "landed, and a file that already landed is recognised and skipped",
+    )
 
 
 def _stage(
