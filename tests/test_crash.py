@@ -1,15 +1,17 @@
 """A killed ingest leaves the history as it was or as a clean ingest leaves it (SPEC section 3).
 
-One large AliExpress export (tens of thousands of rows, simulated with pipeline.demo_exports)
-is ingested by the real `storehealth` command into a history that already holds an earlier,
-overlapping export, and the process is SIGKILLed at several points spread over the ingest's
-measured duration. After each kill the database must open, equal in every table either the
+AliExpress exports of two sizes (simulated with pipeline.demo_exports: a large one of tens of
+thousands of rows and a medium one) are ingested by the real `storehealth` command into a
+history that already holds an earlier, overlapping export, and the process is SIGKILLed at 20
+points: fixed and seeded-random fractions of the ingest's measured duration, and delays after it
+starts writing the database file. After each kill the database must open, equal in every table either the
 state before or the state after a clean ingest of that file, and take the same file again.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -29,9 +31,17 @@ STORE = "crash"
 # Kill points: fractions of a clean ingest's wall time (process start included), and delays after
 # the ingest starts writing to the database file (its merge, commit and checkpoint), which take
 # only the last tenth or so of the run and are hard to hit by time alone on a busy machine.
-KILL_FRACTIONS = (0.2, 0.45, 0.7, 0.9)
-KILL_AFTER_WRITES_START = (0.0, 0.1, 0.25)
-KILL_POINTS = [("time", f) for f in KILL_FRACTIONS] + [("writes", d) for d in KILL_AFTER_WRITES_START]
+# Random fractions come from a fixed seed, so a failure can be replayed.
+SIZES = {"large": 40_000, "medium": 12_000}  # simulated orders behind each export
+RANDOM = random.Random(20241122)
+KILL_POINTS = (
+    [("large", "time", f) for f in (0.2, 0.45, 0.7, 0.9)]
+    + [("large", "time", round(RANDOM.uniform(0.1, 0.95), 3)) for _ in range(4)]
+    + [("large", "writes", d) for d in (0.0, 0.1, 0.25)]
+    + [("medium", "time", round(RANDOM.uniform(0.1, 0.95), 3)) for _ in range(6)]
+    + [("medium", "writes", d) for d in (0.0, 0.05, 0.15)]
+)
+assert len(KILL_POINTS) == 20
 # Columns that legitimately differ between two clean runs of the same ingest.
 VOLATILE = {"ingested_files": ("ingested_at",)}
 
@@ -90,16 +100,19 @@ class CrashSetup:
     ingest_seconds: float  # wall time of that clean ingest
 
 
-@pytest.fixture(scope="session")
-def crash_setup(tmp_path_factory: pytest.TempPathFactory) -> CrashSetup:
-    """The exports, the 'before' and 'after' histories and the clean ingest time, made once."""
-    root = tmp_path_factory.mktemp("crash")
+def copy_history(source: Path, target: Path) -> None:
+    """A history is its database file and the buyer-hash salt file beside it."""
+    shutil.copyfile(source, target)
+    shutil.copyfile(source.with_name(source.name + ".salt"), target.with_name(target.name + ".salt"))
+
+
+def make_setup(root: Path, size: str) -> CrashSetup:
     orders = simulate_orders(
-        "aliexpress", 40_000, datetime(2024, 1, 1), datetime(2024, 6, 1), seed=11, store=STORE
+        "aliexpress", SIZES[size], datetime(2024, 1, 1), datetime(2024, 6, 1), seed=11, store=STORE
     )
     early_headers, early_rows = export_table(orders, "aliexpress", datetime(2024, 4, 15, 9), window_days=30)
     headers, rows = export_table(orders, "aliexpress", datetime(2024, 6, 1, 9))
-    assert len(rows) > 20_000 and len(early_rows) > 5_000
+    assert len(rows) > SIZES[size] // 2 and len(early_rows) > SIZES[size] // 8
     early = write_export(root / "orders_2024-04-15.csv", early_headers, early_rows, platform="aliexpress")
     export = write_export(root / "orders_2024-06-01.csv", headers, rows, platform="aliexpress")
 
@@ -108,13 +121,31 @@ def crash_setup(tmp_path_factory: pytest.TempPathFactory) -> CrashSetup:
     assert result.returncode == 0, result.stderr
 
     after = root / "after.duckdb"
-    shutil.copyfile(before, after)
+    copy_history(before, after)
     started = time.monotonic()
     result = run_ingest(export, after)
     ingest_seconds = time.monotonic() - started
     assert result.returncode == 0, result.stderr
-    assert tables_differing(after, before), "the large export changed nothing"
+    assert tables_differing(after, before), "the export changed nothing"
     return CrashSetup(export=export, before=before, after=after, ingest_seconds=ingest_seconds)
+
+
+class LazySetups(dict):
+    """Builds each size's setup on first use, so running one kill point builds one size."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        super().__init__()
+        self.factory = factory
+
+    def __missing__(self, size: str) -> CrashSetup:
+        self[size] = make_setup(self.factory.mktemp(f"crash-{size}"), size)
+        return self[size]
+
+
+@pytest.fixture(scope="session")
+def crash_setups(tmp_path_factory: pytest.TempPathFactory) -> LazySetups:
+    """Per export size: the exports, 'before' and 'after' histories and clean time, made once."""
+    return LazySetups(tmp_path_factory)
 
 
 def wait_for_writes(db: Path, process: subprocess.Popen, size: int, timeout: float) -> None:
@@ -126,27 +157,28 @@ def wait_for_writes(db: Path, process: subprocess.Popen, size: int, timeout: flo
         time.sleep(0.002)
 
 
-def kill_point_id(point: tuple[str, float]) -> str:
-    kind, value = point
-    return f"at-{value:.0%}-of-run" if kind == "time" else f"writes+{value * 1000:.0f}ms"
+def kill_point_id(point: tuple[str, str, float]) -> str:
+    size, kind, value = point
+    return f"{size}-at-{value:.1%}-of-run" if kind == "time" else f"{size}-writes+{value * 1000:.0f}ms"
 
 
 @pytest.mark.parametrize("kill_point", KILL_POINTS, ids=kill_point_id)
 def test_killed_ingest_leaves_before_or_after(
-    crash_setup: CrashSetup, tmp_path: Path, kill_point: tuple[str, float]
+    crash_setups: LazySetups, tmp_path: Path, kill_point: tuple[str, str, float]
 ) -> None:
+    size, kind, value = kill_point
+    crash_setup = crash_setups[size]
     db = tmp_path / "history.duckdb"
-    shutil.copyfile(crash_setup.before, db)
-    size = db.stat().st_size
+    copy_history(crash_setup.before, db)
+    size_bytes = db.stat().st_size
 
     process = subprocess.Popen(
         ingest_command(crash_setup.export, db), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    kind, value = kill_point
     if kind == "time":
         time.sleep(value * crash_setup.ingest_seconds)
     else:
-        wait_for_writes(db, process, size, timeout=20 * crash_setup.ingest_seconds)
+        wait_for_writes(db, process, size_bytes, timeout=20 * crash_setup.ingest_seconds)
         time.sleep(value)
     finished_first = process.poll() is not None
     if not finished_first:
