@@ -318,8 +318,9 @@ def ranking_bar(
 
 def heatmap(grid: pd.DataFrame, *, title: str, colour_max: float | None = None) -> go.Figure:
     """Stores (rows) by period (columns) of a rate; empty cells where a store had no base."""
-    z = grid.to_numpy(dtype=float)
-    text = [["" if pd.isna(v) else f"{v:.1%}" for v in row] for row in z]
+    # plain lists (not a numpy array, which plotly would ship as base64): readable in the page
+    z = [[None if pd.isna(v) else float(v) for v in row] for row in grid.to_numpy(dtype=float)]
+    text = [["" if v is None else f"{v:.1%}" for v in row] for row in z]
     columns = [pd.Timestamp(c).strftime("%d %b") for c in grid.columns]
     fig = go.Figure(
         go.Heatmap(

@@ -251,7 +251,7 @@ def what_changed(
             continue
         if int(a) >= 5 and abs(int(b) - int(a)) / int(a) >= 0.25:
             change = abs(int(b) - int(a)) / int(a)
-            found.append((change, f"{name} {_moved(int(a), int(b))} ({a} → {b})."))
+            found.append((change, f"{name} {_moved(int(a), int(b))} ({int(a)} → {int(b)})."))
     counts_now = dict(zip(reasons_now["reason"], reasons_now["count"], strict=True))
     counts_before = dict(zip(reasons_before["reason"], reasons_before["count"], strict=True))
     fault = dict(zip(reasons_now["reason"], reasons_now["seller_fault"], strict=True)) | dict(

@@ -23,6 +23,8 @@ import calendar
 import os
 import queue
 import re
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -273,24 +275,22 @@ def plan(
             scopes = [(known[0],)]
         else:
             raise UsageError(f"give --store NAME or --all-stores (the history has {', '.join(known)})")
-        jobs = []
-        for scope in scopes:
-            chosen_period = period
-            if chosen_period is None:
-                latest = con.execute(
-                    "select max(created_at)::date from orders_current "
-                    "where len(?) = 0 or list_contains(?, store)",
-                    [list(scope), list(scope)],
-                ).fetchone()[0]
-                if latest is None:
-                    raise InputError(f"no order of {', '.join(scope) or 'any store'} in the history")
-                chosen_period = default_period(kind, latest)
-            jobs.append(
-                ReportJob(
-                    kind, scope, chosen_period, Path(db_path).resolve(), Path(out_dir or reports_dir()), as_of
+        if period is None:
+            # one period for every report of the run: the stores' reports stay comparable
+            names = sorted({s for scope in scopes for s in scope})
+            latest = con.execute(
+                "select max(created_at)::date from orders_current "
+                "where len(?) = 0 or list_contains(?, store)",
+                [names, names],
+            ).fetchone()[0]
+            if latest is None:
+                raise InputError(
+                    f"no order of {', '.join(names) or 'any store'} in the history",
+                    fix="ingest that store's exports first",
                 )
-            )
-        return jobs
+            period = default_period(kind, latest)
+        out = Path(out_dir or reports_dir())
+        return [ReportJob(kind, scope, period, Path(db_path).resolve(), out, as_of) for scope in scopes]
     finally:
         con.close()
 
@@ -377,7 +377,16 @@ class KernelWorker:
 
         _ensure_engine()
         specs = KernelSpecManager(kernel_dirs=[str(KERNELS_DIR)], ensure_native_kernel=False)
-        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs, transport="ipc")
+        # Unix sockets in a folder of the worker's own: faster than TCP, reachable by no other
+        # user, and two workers can never pick the same socket names.
+        self.sockets = Path(tempfile.mkdtemp(prefix="storehealth-kernel-"))
+        self.km = AsyncKernelManager(
+            kernel_name=KERNEL_NAME,
+            kernel_spec_manager=specs,
+            transport="ipc",
+            ip=str(self.sockets / "ipc"),
+            connection_file=str(self.sockets / "connection.json"),
+        )
         self.kc = None
         self.last_nb = None
         self.exporter = HTMLExporter(
@@ -386,17 +395,23 @@ class KernelWorker:
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
-            embed_images=True,
         )
 
     def start(self) -> None:
         from jupyter_core.utils import run_sync
 
         env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": "agg"}
-        run_sync(self.km.start_kernel)(cwd=str(project_root()), env=env)
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        run_sync(self.kc.wait_for_ready)(timeout=KERNEL_START_TIMEOUT)
+        try:
+            run_sync(self.km.start_kernel)(cwd=str(project_root()), env=env)
+            self.kc = self.km.client()
+            self.kc.start_channels()
+            run_sync(self.kc.wait_for_ready)(timeout=KERNEL_START_TIMEOUT)
+        except Exception as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ReportError(
+                f"could not start a Python kernel for the reports ({message})",
+                fix="check that ipykernel is installed in this environment: make requirements",
+            ) from None
         # Import what every report needs once, while the kernel is fresh.
         self._run(
             "import pandas, plotly.graph_objects, pipeline.metrics, pipeline.charts, pipeline.report_html"
@@ -423,9 +438,12 @@ class KernelWorker:
         try:
             if self.kc is not None:
                 self.kc.stop_channels()
-            run_sync(self.km.shutdown_kernel)(now=True)
+            if self.km.has_kernel:
+                run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - a kernel already gone is what we wanted
             pass
+        finally:
+            shutil.rmtree(self.sockets, ignore_errors=True)
 
     def render(self, job: ReportJob) -> Rendered:
         """Execute the job's notebook and write its HTML, or raise ReportError (nothing written)."""
@@ -551,11 +569,16 @@ def render_jobs(
         pending.put(job)
     lock = threading.Lock()
     errors: list[BaseException] = []
+    start_errors: list[ReportError] = []
 
     def work() -> None:
         worker = KernelWorker()
         try:
-            worker.start()
+            try:
+                worker.start()
+            except ReportError as exc:
+                start_errors.append(exc)
+                return
             while True:
                 try:
                     job = pending.get_nowait()
@@ -587,6 +610,8 @@ def render_jobs(
             thread.join(0.2)
     if errors:
         raise errors[0]
+    while start_errors and not pending.empty():  # no kernel could take these
+        outcome.failed.append((pending.get_nowait(), start_errors[0]))
     order = {job: i for i, job in enumerate(jobs)}
     outcome.rendered.sort(key=lambda r: order[r.job])
     outcome.failed.sort(key=lambda f: order[f[0]])
