@@ -30,5 +30,9 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py
 
+.PHONY: bench-metrics
+bench-metrics: $(STAMP)
+	$(BIN)/python benchmarks/bench_metrics.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
