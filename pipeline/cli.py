@@ -598,6 +598,93 @@ def demo(
 
 
 @app.command()
+def run(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what it would do; change nothing.")] = False,
+    week: Annotated[
+        str | None, typer.Option("--week", help="Re-render this ISO week's reports, e.g. 2024-W14.")
+    ] = None,
+    month: Annotated[
+        str | None, typer.Option("--month", help="Re-render this month's reviews, e.g. 2024-03.")
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="Run as if today were YYYY-MM-DD (to replay a past week)."),
+    ] = None,
+    exports: Annotated[
+        Path | None, typer.Option("--exports", help="The drop folders' parent (default: data/exports).")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the reports (default: reports/).")
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """The weekly job: ingest new files from data/exports/<store>/, render the week's reports.
+
+    Ingests every file not yet in the history (recognised by content), renders each store's
+    weekly report for the last complete week and the cluster report, the monthly reviews on
+    the first run after a month ends, and rebuilds reports/index.html. Then it prints each
+    store's policy standing and every warning. Exit status: 0 all well, 3 finished with
+    warnings (stale or missing exports, gaps, unknown values, rejected rows), 1 something failed.
+
+    Example (crontab): 0 7 * * 1 cd /path/to/storehealth && .venv/bin/storehealth run
+    """
+    from pipeline.reports import parse_period
+    from pipeline.weekly_run import default_options, weekly_run
+
+    try:
+        week_period = parse_period(week=week) if week else None
+        month_period = parse_period(month=month) if month else None
+        run_today = _parse_day("--today", today) if today else None
+        options = default_options(
+            db_path=_db(db), exports_root=exports, out_dir=out_dir, today=run_today,
+            week=week_period, month=month_period, dry_run=dry_run,
+        )  # fmt: skip
+        summary = weekly_run(options, progress=lambda m: err.print(m, markup=False, soft_wrap=True))
+    except (InputError, UsageError) as exc:
+        raise _fail(exc) from None
+    if as_json:
+        _print_json(summary.as_dict())
+    else:
+        _print_run(summary)
+    raise typer.Exit(summary.exit_code)
+
+
+def _print_run(s) -> None:
+    """The run's summary on stdout: what a cron mail should say, most important last."""
+    head = "storehealth run (dry run)" if s.dry_run else "storehealth run"
+    out.print(f"{head} {s.today}: week {s.week}, month {s.month}", markup=False)
+    for f in s.ingested:
+        out.print(
+            f"ingested {f['path']} into {f['store']}: {f['rows_read']} rows, {f['new']} new, "
+            f"{f['updated']} updated, {f['rejected']} rejected",
+            markup=False, soft_wrap=True,
+        )  # fmt: skip
+    out.print(f"{len(s.ingested)} files ingested, {s.already_ingested} already in the history", markup=False)
+    for line in s.planned:
+        out.print(f"would {line}", markup=False, soft_wrap=True)
+    for path in s.reports:
+        out.print(f"report {path}", markup=False, soft_wrap=True)
+    if s.index:
+        out.print(f"index {s.index}", markup=False, soft_wrap=True)
+    if s.standings:
+        table = Table(title=f"policy standing at the end of {s.week}")
+        for column in ("store", "policy", "rate", "limit", "standing", "orders to cross"):
+            table.add_column(column)
+        for p in s.standings:
+            cross = "n/a" if p["orders_to_cross"] is None else str(p["orders_to_cross"])
+            table.add_row(p["store"], f"{p['label']} ({p['window_days']} days)", _percent(p["rate"]),
+                          _percent(p["breach"]), p["standing"], cross)  # fmt: skip
+        out.print(table)
+    for warning in s.warnings:
+        out.print(f"warning: {warning}", markup=False, soft_wrap=True)
+    for failure in s.failures:
+        out.print(f"FAILED: {failure}", markup=False, soft_wrap=True)
+    verdict = {0: "all well", 3: "finished with warnings", 1: "something failed"}[s.exit_code]
+    out.print(f"exit {s.exit_code}: {verdict}", markup=False)
+
+
+@app.command()
 def backup(
     folder: Annotated[Path, typer.Argument(help="A new folder for the backup.", show_default=False)],
     as_json: JsonOption = False,

@@ -1,0 +1,86 @@
+"""The seller's stores: drop folders under `data/exports/<store>/`, and the optional `stores.toml`.
+
+The folder name is the store's name. `stores.toml` (beside the exports folder, i.e.
+`data/stores.toml`) may give each store its platform (else detected from the headers), a
+display name, currency, owner and report language.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import InputError
+
+STORE_NAME = re.compile(r"^[\w][\w.\-]{0,63}$")
+PLATFORMS = ("aliexpress", "ebay", "1688")
+KEYS = {"platform", "display_name", "currency", "owner", "lang"}
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    name: str
+    platform: str | None = None
+    display_name: str | None = None
+    currency: str | None = None
+    owner: str | None = None
+    lang: str | None = None
+
+
+def valid_store_name(name: str) -> bool:
+    return bool(STORE_NAME.match(name)) and ".." not in name
+
+
+def load_stores_file(path: Path) -> dict[str, StoreConfig]:
+    """`[store-name]` tables with platform, display_name, currency, owner, lang (all optional)."""
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"cannot read it ({exc})", path=path, fix="fix the TOML syntax") from None
+    stores = {}
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise InputError(
+                f"{name!r} must be a table such as [{name}]", path=path,
+                fix="see the README's stores.toml example",
+            )  # fmt: skip
+        if not valid_store_name(name):
+            raise InputError(f"store name {name!r} is not allowed", path=path,
+                             fix="use letters, digits, '.', '-' or '_'")  # fmt: skip
+        unknown = set(table) - KEYS
+        if unknown:
+            raise InputError(
+                f"[{name}] has unknown keys: {', '.join(sorted(unknown))}", path=path,
+                fix=f"use only {', '.join(sorted(KEYS))}",
+            )  # fmt: skip
+        if table.get("platform") not in (None, *PLATFORMS):
+            raise InputError(
+                f"[{name}] platform {table['platform']!r} is not one of {', '.join(PLATFORMS)}",
+                path=path, fix="leave it out to detect the platform from the headers",
+            )  # fmt: skip
+        if table.get("lang") not in (None, "zh", "en"):
+            raise InputError(f"[{name}] lang must be \"zh\" or \"en\"", path=path)
+        stores[name] = StoreConfig(name=name, **{k: str(v) for k, v in table.items()})
+    return stores
+
+
+def drop_folders(exports_root: Path) -> tuple[list[tuple[str, Path]], list[str]]:
+    """(store, folder) for every store folder, and a warning for each folder name refused."""
+    if not exports_root.is_dir():
+        return [], []
+    folders, warnings = [], []
+    for entry in sorted(exports_root.iterdir()):
+        if not entry.is_dir() or entry.name.startswith("."):
+            continue
+        if valid_store_name(entry.name):
+            folders.append((entry.name, entry))
+        else:
+            warnings.append(
+                f"{entry}: the folder name is not a valid store name (letters, digits, '.', '-', '_'); "
+                "its files were not ingested"
+            )
+    return folders, warnings

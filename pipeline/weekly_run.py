@@ -1,0 +1,279 @@
+"""`storehealth run`: the weekly job. Ingest what is new in the drop folders, render the week's
+reports (and last month's reviews once), and say what needs the seller's attention.
+
+Exit status: 0 all well, 3 done with warnings, 1 something failed. A cron job's mail then
+says what matters. Raw export files are only read, never moved, renamed or edited.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from pipeline.errors import InputError, StorageError
+from pipeline.reports import Period, ReportJob, render_jobs
+from pipeline.stores import StoreConfig, drop_folders, load_stores_file
+
+# A store that sends no export for longer than this gets a "missing export" warning; past
+# STALE_EXPORT_DAYS the warning says which orders are about to be lost.
+MISSING_EXPORT_DAYS = 7
+
+
+class RunLocked(InputError):
+    """Another `storehealth run` holds the lock."""
+
+
+@dataclass
+class RunOptions:
+    db_path: Path
+    exports_root: Path
+    out_dir: Path
+    stores_file: Path
+    today: date
+    week: Period | None = None  # re-render this week instead of the last complete one
+    month: Period | None = None  # re-render this month's reviews
+    dry_run: bool = False
+    as_of: datetime | None = None  # "now" for the open backlog; None: the real now
+
+
+@dataclass
+class RunSummary:
+    today: str
+    week: str
+    month: str
+    dry_run: bool
+    ingested: list[dict] = field(default_factory=list)
+    already_ingested: int = 0
+    reports: list[str] = field(default_factory=list)
+    planned: list[str] = field(default_factory=list)  # what a dry run would do
+    standings: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    index: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 3 if self.warnings else 0
+
+    def as_dict(self) -> dict:
+        return {**self.__dict__, "exit_code": self.exit_code}
+
+
+def last_complete_week(today: date) -> Period:
+    """Monday to Sunday of the last week that ended before `today`."""
+    sunday = today - timedelta(days=today.isoweekday())
+    return Period(sunday - timedelta(days=6), sunday)
+
+
+def last_complete_month(today: date) -> Period:
+    last = today.replace(day=1) - timedelta(days=1)
+    return Period(last.replace(day=1), last)
+
+
+@contextmanager
+def run_lock(db_path: Path) -> Iterator[None]:
+    """One run at a time per history: an OS file lock, released even if the process dies."""
+    lock_path = db_path.with_name(db_path.name + ".run.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            raise RunLocked(
+                f"another storehealth run is in progress (process {holder})",
+                path=lock_path,
+                fix="let it finish; this run did nothing",
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}, started {datetime.now():%Y-%m-%d %H:%M:%S}\n")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def weekly_run(options: RunOptions, progress: Callable[[str], None] = lambda _m: None) -> RunSummary:
+    """Ingest, render, judge and warn, as described at the top of this module."""
+    week = options.week or last_complete_week(options.today)
+    month = options.month or last_complete_month(options.today)
+    summary = RunSummary(options.today.isoformat(), week.label, month.label, options.dry_run)
+    with run_lock(options.db_path):
+        configs = load_stores_file(options.stores_file)
+        folders, folder_warnings = drop_folders(options.exports_root)
+        summary.warnings += folder_warnings
+        fresh = _ingest_new_files(options, folders, configs, summary, progress)
+        if not options.db_path.exists():
+            summary.warnings.append(
+                f"no history yet: put each store's exports in {options.exports_root}/<store>/ "
+                "and run again"
+            )
+            return summary
+        stores = _check_history(options, fresh, summary, week)
+        _render(options, stores, fresh, week, month, summary, progress)
+    return summary
+
+
+def _ingest_new_files(
+    options: RunOptions,
+    folders: list[tuple[str, Path]],
+    configs: dict[str, StoreConfig],
+    summary: RunSummary,
+    progress: Callable[[str], None],
+) -> set[str]:
+    """Ingest every file whose content is not in the history yet; returns the stores that got one."""
+    from pipeline.database import connect
+    from pipeline.ingest import expand_paths, file_sha256, ingest_file
+
+    if options.dry_run and not options.db_path.exists():
+        con = None
+    else:
+        con = connect(options.db_path, read_only=options.dry_run)
+    fresh: set[str] = set()
+    try:
+        known = set()
+        if con is not None:
+            known = {r[0] for r in con.execute("select sha256 from ingested_files").fetchall()}
+        for store, folder in folders:
+            platform = configs[store].platform if store in configs else None
+            for path in expand_paths([str(folder)]):
+                sha = file_sha256(path)
+                if sha in known:  # by content: a renamed copy is not ingested twice
+                    summary.already_ingested += 1
+                    continue
+                if options.dry_run:
+                    summary.planned.append(f"ingest {path} into {store}")
+                    continue
+                progress(f"ingesting {path}")
+                try:
+                    result = ingest_file(con, path, store=store, platform=platform)
+                except InputError as exc:
+                    summary.failures.append(exc.for_file(path).message)
+                    if isinstance(exc, StorageError):
+                        return fresh  # nothing more can be written this run
+                    continue
+                known.add(sha)
+                fresh.add(store)
+                summary.ingested.append(result.as_dict())
+                if result.rejected:
+                    summary.warnings.append(
+                        f"{store}: {path.name}: {result.rejected} rows could not be read and were "
+                        "left out (storehealth status lists them)"
+                    )
+                summary.warnings += [f"{store}: {path.name}: {w}" for w in result.warnings]
+    finally:
+        if con is not None:
+            con.close()
+    return fresh
+
+
+def _check_history(options: RunOptions, fresh: set[str], summary: RunSummary, week: Period) -> list[str]:
+    """Each store's standing and warnings (stale or missing exports, gaps, unknown values)."""
+    from pipeline.database import connect
+    from pipeline.metrics import policy_records
+    from pipeline.status import store_status
+
+    con = connect(options.db_path, read_only=True)
+    try:
+        status = store_status(con, today=options.today)
+        stores = [s["store"] for s in status["stores"]]
+        if stores:
+            summary.standings = [
+                {k: p[k] for k in ("store", "label", "window_days", "rate", "breach", "standing", "margin",
+                                   "orders_to_cross")}  # fmt: skip
+                for p in policy_records(con, week.last, stores)
+            ]
+    finally:
+        con.close()
+    for p in summary.standings:
+        if p["standing"] == "breach":
+            summary.warnings.append(
+                f"{p['store']}: {p['label']} is {p['rate']:.2%} over {p['window_days']} days, past the "
+                f"{p['breach']:.2%} limit: the platform may restrict the store"
+            )
+    for store in status["stores"]:
+        name = store["store"]
+        summary.warnings += [f"{name}: {w}" for w in store["warnings"]]
+        age = store["latest_export_age_days"]
+        stale = any("days old" in w for w in store["warnings"])
+        if name not in fresh and age is not None and age > MISSING_EXPORT_DAYS and not stale:
+            summary.warnings.append(
+                f"{name}: no new export this week; the latest is {age} days old. Export now, or "
+                f"orders from before {options.today - timedelta(days=90 - age):%Y-%m-%d} "
+                "will be lost for good"
+            )
+        for unknown in store["unknown_values"]:
+            summary.warnings.append(
+                f"{name}: unknown {unknown.get('kind', 'raw')} value {unknown.get('raw_value')!r} in "
+                f"{unknown.get('orders', '?')} orders: add it to pipeline/vocabulary.toml"
+            )
+    return stores
+
+
+def _render(
+    options: RunOptions,
+    stores: list[str],
+    fresh: set[str],
+    week: Period,
+    month: Period,
+    summary: RunSummary,
+    progress: Callable[[str], None],
+) -> None:
+    """The week's reports for stores with new data (or none yet), the cluster report, and the
+    month's reviews the first time they can be made. An explicit --week/--month re-renders."""
+    from pipeline.report_index import build_index
+
+    db = options.db_path.resolve()
+    jobs = []
+    for store in stores:
+        weekly = ReportJob("weekly", (store,), week, db, options.out_dir, options.as_of)
+        if options.week or store in fresh or not weekly.path.exists():
+            jobs.append(weekly)
+        review = ReportJob("review", (store,), month, db, options.out_dir, options.as_of)
+        if options.month or not review.path.exists():
+            jobs.append(review)
+    cluster = ReportJob("cluster", (), week, db, options.out_dir, options.as_of)
+    if stores and (options.week or fresh or not cluster.path.exists()):
+        jobs.append(cluster)
+    if options.dry_run:
+        summary.planned += [f"render {job.path}" for job in jobs]
+        return
+    outcome = render_jobs(jobs, progress=progress, index=False)
+    summary.reports = [str(r.path) for r in outcome.rendered]
+    summary.failures += [str(exc) for _, exc in outcome.failed]
+    summary.index = str(build_index(options.out_dir))
+
+
+def default_options(
+    *,
+    db_path: Path,
+    exports_root: Path | None = None,
+    out_dir: Path | None = None,
+    today: date | None = None,
+    week: Period | None = None,
+    month: Period | None = None,
+    dry_run: bool = False,
+) -> RunOptions:
+    from pipeline.config import exports_dir
+    from pipeline.reports import reports_dir
+
+    root = Path(exports_root or exports_dir())
+    return RunOptions(
+        db_path=Path(db_path),
+        exports_root=root,
+        out_dir=Path(out_dir or reports_dir()),
+        stores_file=root.parent / "stores.toml",
+        today=today or date.today(),
+        week=week,
+        month=month,
+        dry_run=dry_run,
+        as_of=None if today is None else datetime.combine(today, time()),
+    )
