@@ -36,3 +36,22 @@ def test_the_readme_policy_table_matches_policies_toml() -> None:
         assert cells[4].startswith(sign), (policy["key"], cells[4])
         days = policy["window_days"]
         assert (f"{days} days" in cells[2]) or (f"{days // 30} months" in cells[2]), cells[2]
+
+
+def test_the_readme_stores_toml_example_loads(tmp_path: Path) -> None:
+    from pipeline.stores import load_stores_file
+
+    (example,) = [s for s in re.findall(r"```toml\n(.*?)```", README, re.S) if "[ali-main]" in s]
+    path = tmp_path / "stores.toml"
+    path.write_text(example, encoding="utf-8")
+    stores = load_stores_file(path)
+    assert stores["ali-main"].platform == "aliexpress" and stores["ali-main"].lang == "zh"
+    assert stores["ebay-us"].owner == "Sam"
+
+
+def test_the_readme_systemd_units_accept_the_warning_exit_status() -> None:
+    units = re.findall(r"```ini\n(.*?)```", README, re.S)
+    service = next(u for u in units if "[Service]" in u)
+    assert "SuccessExitStatus=3" in service and "storehealth run" in service
+    timer = next(u for u in units if "[Timer]" in u)
+    assert "OnCalendar=Mon" in timer
