@@ -373,9 +373,7 @@ class KernelWorker:
     def __init__(self) -> None:
         from jupyter_client.kernelspec import KernelSpecManager
         from jupyter_client.manager import AsyncKernelManager
-        from nbconvert import HTMLExporter
 
-        _ensure_engine()
         specs = KernelSpecManager(kernel_dirs=[str(KERNELS_DIR)], ensure_native_kernel=False)
         # Unix sockets in a folder of the worker's own: faster than TCP, reachable by no other
         # user, and two workers can never pick the same socket names.
@@ -388,7 +386,22 @@ class KernelWorker:
             connection_file=str(self.sockets / "connection.json"),
         )
         self.kc = None
+        self.exporter = None
         self.last_nb = None
+
+    def start(self) -> None:
+        """Launch the kernel, load papermill and nbconvert while it boots, then import in the
+        kernel what every report needs."""
+        from jupyter_core.utils import run_sync
+
+        env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": "agg"}
+        try:
+            run_sync(self.km.start_kernel)(cwd=str(project_root()), env=env)
+        except Exception as exc:
+            raise _kernel_error(exc) from None
+        _ensure_engine()
+        from nbconvert import HTMLExporter
+
         self.exporter = HTMLExporter(
             template_name=TEMPLATE_NAME,
             extra_template_basedirs=[str(TEMPLATES_DIR)],
@@ -396,26 +409,13 @@ class KernelWorker:
             exclude_input_prompt=True,
             exclude_output_prompt=True,
         )
-
-    def start(self) -> None:
-        from jupyter_core.utils import run_sync
-
-        env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": "agg"}
         try:
-            run_sync(self.km.start_kernel)(cwd=str(project_root()), env=env)
             self.kc = self.km.client()
             self.kc.start_channels()
             run_sync(self.kc.wait_for_ready)(timeout=KERNEL_START_TIMEOUT)
         except Exception as exc:
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ReportError(
-                f"could not start a Python kernel for the reports ({message})",
-                fix="check that ipykernel is installed in this environment: make requirements",
-            ) from None
-        # Import what every report needs once, while the kernel is fresh.
-        self._run(
-            "import pandas, plotly.graph_objects, pipeline.metrics, pipeline.charts, pipeline.report_html"
-        )
+            raise _kernel_error(exc) from None
+        self._run("import pandas, pipeline.metrics, pipeline.status, pipeline.charts, pipeline.report_html")
 
     def _run(self, code: str) -> None:
         from jupyter_core.utils import run_sync
@@ -513,6 +513,14 @@ class KernelWorker:
         }
         page, _ = self.exporter.from_notebook_node(nb, resources=resources)
         return page
+
+
+def _kernel_error(exc: Exception) -> ReportError:
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ReportError(
+        f"could not start a Python kernel for the reports ({message})",
+        fix="check that ipykernel is installed in this environment: make requirements",
+    )
 
 
 def _failure_message(job: ReportJob, exc, nb) -> str:
