@@ -34,5 +34,9 @@ bench: $(STAMP)
 bench-metrics: $(STAMP)
 	$(BIN)/python benchmarks/bench_metrics.py
 
+.PHONY: bench-reports
+bench-reports: $(STAMP)
+	$(BIN)/python benchmarks/bench_reports.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
