@@ -279,6 +279,8 @@ def _moved(a: int, b: int) -> str:
     """How a count moved, in words: doubled, halved, rose by 40 %, fell by 25 %."""
     if b >= 2 * a and b % a == 0 and b // a <= 4:
         return {2: "doubled", 3: "tripled", 4: "quadrupled"}[b // a]
+    if b >= 5 * a:
+        return f"rose {b / a:.0f}-fold"
     if b * 2 == a:
         return "halved"
     return f"{'rose' if b > a else 'fell'} by {abs(b - a) / a:.0%}"

@@ -11,6 +11,14 @@ def test_demo_ingests_every_store_and_reproduces_the_simulated_truth(tmp_path: P
     result = cli("demo", "--exports", tmp_path / "exports")
     assert result.exit_code == 0, result.output
     assert "ali-main" in result.stdout and "ebay-us" in result.stdout
+    # ... then renders each store's weekly report and review and the cluster report, beside --db
+    reports = tmp_path / "reports"
+    assert f"reports: {reports / 'index.html'}" in result.stdout
+    assert sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*.html")) == [
+        "cluster/all/2024-04.html", "index.html",
+        *(f"review/{s}/2024-04.html" for s in ("ali-main", "ali-outlet", "ebay-us")),
+        *(f"weekly/{s}/2024-W21.html" for s in ("ali-main", "ali-outlet", "ebay-us")),
+    ]  # fmt: skip
     files = query("select store, count(*) from ingested_files group by store order by store")
     assert files == [("ali-main", 4), ("ali-outlet", 4), ("ebay-us", 4)]
     for store in demo_stores():

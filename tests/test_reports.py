@@ -439,16 +439,25 @@ def test_what_changed_is_written_from_the_figures() -> None:
         {"sold_not_shipped_rate": 0.02, "late_shipment_rate": 0.01, "orders": 98, "cancellations": 6}
     )
     reasons_now = pd.DataFrame(
-        {"reason": ["out_of_stock", "buyer_changed_mind"], "count": [9, 2], "seller_fault": [True, False]}
+        {
+            "reason": ["out_of_stock", "buyer_changed_mind", "buyer_asked"],
+            "count": [9, 2, 6],
+            "seller_fault": [True, False, False],
+        }
     )
     reasons_before = pd.DataFrame(
-        {"reason": ["out_of_stock", "buyer_changed_mind"], "count": [4, 4], "seller_fault": [True, False]}
+        {
+            "reason": ["out_of_stock", "buyer_changed_mind", "buyer_asked"],
+            "count": [4, 4, 1],
+            "seller_fault": [True, False, False],
+        }
     )
     lines = what_changed(now, before, reasons_now, reasons_before)
     assert "Sold-not-shipped rate rose from 2.0% to 5.0% (+3.0 pts)." in lines
     assert "Cancellations doubled (6 → 12)." in lines
     assert "“Out of stock” cancellations (the seller's fault) rose by 125% (4 → 9)." in lines
     assert "“Buyer changed their mind” cancellations halved (4 → 2)." in lines
+    assert "“Buyer asked to cancel” cancellations rose 6-fold (1 → 6)." in lines
     assert not any("Late-shipment" in line or line.startswith("Orders") for line in lines)
 
 
