@@ -445,6 +445,13 @@ class KernelWorker:
         finally:
             shutil.rmtree(self.sockets, ignore_errors=True)
 
+    def kill(self) -> None:
+        """From another thread, on Ctrl+C: end the kernel process now, drop its sockets."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None:
+            process.kill()
+        shutil.rmtree(self.sockets, ignore_errors=True)
+
     def render(self, job: ReportJob) -> Rendered:
         """Execute the job's notebook and write its HTML, or raise ReportError (nothing written)."""
         import papermill
@@ -578,9 +585,12 @@ def render_jobs(
     lock = threading.Lock()
     errors: list[BaseException] = []
     start_errors: list[ReportError] = []
+    workers_made: list[KernelWorker] = []
 
     def work() -> None:
         worker = KernelWorker()
+        with lock:
+            workers_made.append(worker)
         try:
             try:
                 worker.start()
@@ -613,9 +623,15 @@ def render_jobs(
     ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        while thread.is_alive():
-            thread.join(0.2)
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.2)
+    except KeyboardInterrupt:
+        with lock:
+            for worker in workers_made:
+                worker.kill()
+        raise
     if errors:
         raise errors[0]
     while start_errors and not pending.empty():  # no kernel could take these
