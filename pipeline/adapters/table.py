@@ -15,6 +15,9 @@ from pipeline.readers import Sheet
 from pipeline.text import normalize_header
 
 HEADER_SEARCH_ROWS = 30
+# Excel's own limit for one cell. A longer cell cannot come from a spreadsheet export: the row
+# is damaged (a lost quote that swallowed the rest of the file, a pasted blob) and is rejected.
+MAX_CELL_CHARS = 32_767
 _EBAY_TRAILER = re.compile(r"^\s*(\d+\s+record\(s\)\s+downloaded|seller\s+id\s*:)", re.I)
 
 
@@ -77,6 +80,7 @@ def build_raw_export(
     export = RawExport(path=path, platform=spec.name if spec else "", table=pa.table({}))
     first_seen: list[str] | None = None
     for sheet in sheets:
+        export.warnings.extend(sheet.warnings)
         if all(_is_blank(r) for r in sheet.rows):
             if sheet.table.num_rows > len(sheet.rows):
                 export.warnings.append(
@@ -167,21 +171,25 @@ def _sheet_table(
         trailer = pc.fill_null(trailer, False)
         if pc.any(trailer).as_py():
             body = body.filter(pc.invert(trailer))
-    wide = body.filter(pc.is_valid(body.column("extra_cells")))
-    if wide.num_rows:
+    wide = _shifted_rows(sheet, header_index, body)
+    if pc.any(wide).as_py():
         order_col = found.get("order_id")
-        for row in wide.to_pylist():
+        header_cells = len(sheet.rows[header_index])
+        for row in body.filter(wide).to_pylist():
             order_id = (row[f"c{order_col}"] or "").strip() if order_col is not None else ""
+            cells = row.get("n_cells")
+            count = f"{cells} cells where the header has {header_cells}" if cells else (
+                "more cells than the header")
             export.unreadable.append(
                 (
                     sheet.name,
                     row["row_number"],
                     order_id or None,
-                    "the row has more cells than the header: cells have shifted, check for an "
-                    "unquoted comma or tab",
+                    f"the row has {count}: cells have shifted, check for an unquoted comma or tab",
                 )
             )
-        body = body.filter(pc.is_null(body.column("extra_cells")))
+        body = body.filter(pc.invert(wide))
+    body = _without_oversized_cells(export, sheet.name, body, found, headers)
     arrays = {
         name: _trimmed(body.column(f"c{found[name]}")) if name in found else
         pa.nulls(body.num_rows, type=pa.string())
@@ -190,3 +198,63 @@ def _sheet_table(
     arrays["source_sheet"] = pa.array([sheet.name] * body.num_rows, type=pa.string())
     arrays["source_row"] = body.column("row_number")
     return _without_blank_rows(pa.table(arrays), found)
+
+
+def _shifted_rows(sheet: Sheet, header_index: int, body: pa.Table) -> pa.Array:
+    """Rows of a text file whose cells have shifted against the header (an unquoted comma).
+
+    Cells beyond the widest of the first rows always hold something there (`extra_cells`).
+    A row merely longer than the header is shifted too when such rows are the exception:
+    its displaced last cells may all be empty, yet every cell after the break sits in the
+    wrong column. When most rows are longer alike (a writer that pads every row), only those
+    with text beyond the header's last column are.
+    """
+    wide = pc.is_valid(body.column("extra_cells"))
+    if "n_cells" not in body.column_names or not body.num_rows:
+        return wide
+    header_cells = len(sheet.rows[header_index])
+    longer = pc.greater(body.column("n_cells"), header_cells)
+    count = pc.sum(longer).as_py() or 0
+    if not count:
+        return wide
+    if count * 2 < body.num_rows:
+        return pc.or_(wide, longer)
+    beyond = [f"c{i}" for i in range(header_cells, body.num_columns) if f"c{i}" in body.column_names]
+    text = pa.array([False] * body.num_rows)
+    for name in beyond:
+        filled = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(body.column(name)), ""), False)
+        text = pc.or_(text, filled)
+    return pc.or_(wide, pc.and_(longer, text))
+
+
+def _without_oversized_cells(
+    export: RawExport, sheet_name: str, body: pa.Table, found: dict[str, int], headers: list[str]
+) -> pa.Table:
+    """Rows with a read cell longer than a spreadsheet cell can be are unreadable, not data."""
+    columns = sorted(set(found.values()))
+    if not body.num_rows or not columns:
+        return body
+    lengths = {c: pc.utf8_length(body.column(f"c{c}")) for c in columns}
+    over = None
+    for array in lengths.values():
+        big = pc.fill_null(pc.greater(array, MAX_CELL_CHARS), False)
+        over = big if over is None else pc.or_(over, big)
+    if not pc.any(over).as_py():
+        return body
+    order_col = found.get("order_id")
+    for index in pc.indices_nonzero(over).to_pylist():
+        column = next(c for c in columns if (lengths[c][index].as_py() or 0) > MAX_CELL_CHARS)
+        order_id = None
+        if order_col is not None and column != order_col:
+            order_id = (body.column(f"c{order_col}")[index].as_py() or "").strip() or None
+        header = headers[column] if column < len(headers) and headers[column] else f"column {column + 1}"
+        export.unreadable.append(
+            (
+                sheet_name,
+                body.column("row_number")[index].as_py(),
+                order_id,
+                f"the {header} cell holds {lengths[column][index].as_py():,} characters, more than "
+                f"a spreadsheet cell can ({MAX_CELL_CHARS:,}): the row is damaged",
+            )
+        )
+    return body.filter(pc.invert(over))

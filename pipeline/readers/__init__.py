@@ -6,7 +6,7 @@ rename files, and an `.xls` that is really a web page must be told apart from a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -29,6 +29,8 @@ class Sheet:
     name: str
     rows: list[list[str]]
     table: pa.Table
+    # what the reader had to repair to read the sheet (shown with the ingest's result)
+    warnings: list[str] = field(default_factory=list)
 
 
 HEAD_ROWS = 30
@@ -86,11 +88,9 @@ def read_sheets(path: Path) -> list[Sheet]:
 
         return read_workbook(path)
     if kind == "html":
-        raise InputError(
-            "this is a web page saved with a spreadsheet name, not a workbook",
-            path=path,
-            fix="open it in Excel or WPS and save it as .xlsx, then ingest that file",
-        )
+        from pipeline.readers.html import read_html
+
+        return read_html(path)
     from pipeline.readers.delimited import read_delimited
 
     return read_delimited(path)

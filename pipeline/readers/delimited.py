@@ -21,6 +21,13 @@ csv.field_size_limit(1 << 30)
 
 HEAD_BYTES = 1 << 18
 HEAD_RECORDS = 30
+# A run of this many zero bytes is never text: the file was zero-filled by a download cut short
+# or a damaged disk, and rows after it are lost. (UTF-16 text never has more than three.)
+ZERO_RUN = 512
+# A text file whose one record is larger than pyarrow's block is parsed again in one block of
+# the file's size, up to this size; beyond it the file is refused.
+MAX_ONE_BLOCK = 1 << 30
+BLOCK_SIZE = 1 << 24
 
 
 def sniff_encoding(raw: bytes, path: Path) -> str:
@@ -32,17 +39,71 @@ def sniff_encoding(raw: bytes, path: Path) -> str:
     head = raw[:4096]
     if head.count(b"\x00") > len(head) // 4:
         return "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            raw.decode(encoding)
-            return encoding
-        except UnicodeDecodeError:
-            continue
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if mostly_utf8(raw):
+        return "utf-8-repaired"
+    try:
+        raw.decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
+        pass
     raise InputError(
         "the file is neither UTF-8, UTF-16 nor GBK/GB18030 text, nor an Excel workbook",
         path=path,
         fix="export it again as .xlsx or .csv from the seller back-end",
     )
+
+
+def mostly_utf8(raw: bytes) -> bool:
+    """UTF-8 text with a few stray bytes (a cell pasted from a GBK source): GBK text read as
+    UTF-8 fails at nearly every Chinese character, UTF-8 text here at a handful of bytes."""
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", errors="ignore")) - bad
+    return good >= 20 * bad
+
+
+def _zero_run(raw: bytes, path: Path) -> None:
+    at = raw.find(b"\x00" * ZERO_RUN)
+    if at < 0:
+        return
+    end = at + ZERO_RUN
+    while end < len(raw) and raw[end] == 0:
+        end += 1
+    where = "at its end" if end == len(raw) else f"from byte {at:,}"
+    raise InputError(
+        f"the file holds {end - at:,} zero bytes {where} where text should be: it is damaged "
+        "or its download was cut short, and rows may be missing",
+        path=path,
+        fix="export it again from the seller back-end and ingest the new file",
+    )
+
+
+def _as_utf8(raw: bytes, path: Path) -> tuple[bytes, list[str]]:
+    """The file's text as UTF-8 bytes without NULs, and what had to be repaired."""
+    _zero_run(raw, path)
+    warnings: list[str] = []
+    encoding = sniff_encoding(raw, path)
+    if encoding == "utf-8-repaired":
+        text = raw.decode("utf-8", errors="replace")
+        warnings.append(
+            f"{text.count(chr(0xFFFD)):,} bytes are not UTF-8 text (a cell pasted from another "
+            "encoding?) and were read as \ufffd: check the cells that show it"
+        )
+        raw = text.encode("utf-8")
+    elif encoding == "utf-8-sig":
+        raw = raw[3:]
+    elif encoding != "utf-8":
+        raw = raw.decode(encoding, errors="replace").encode("utf-8")
+    nuls = raw.count(b"\x00")
+    if nuls:
+        raw = raw.replace(b"\x00", b"")
+        warnings.append(f"{nuls:,} NUL bytes inside the text were removed")
+    return raw, warnings
 
 
 def _looks_binary(text: str) -> bool:
@@ -73,14 +134,7 @@ def _header_width(records: list[list[str]]) -> int:
 
 def read_delimited(path: Path) -> list[Sheet]:
     """One sheet: the first records as rows, every record as an Arrow table."""
-    raw = path.read_bytes()
-    encoding = sniff_encoding(raw, path)
-    if encoding not in ("utf-8", "utf-8-sig"):
-        raw = raw.decode(encoding, errors="replace").encode("utf-8")
-    elif encoding == "utf-8-sig":
-        raw = raw[3:]
-    if b"\x00" in raw:
-        raw = raw.replace(b"\x00", b"")
+    raw, warnings = _as_utf8(path.read_bytes(), path)
     head_text = raw[:HEAD_BYTES].decode("utf-8", errors="ignore")
     if _looks_binary(head_text):
         raise InputError(
@@ -103,9 +157,16 @@ def read_delimited(path: Path) -> list[Sheet]:
             path=path,
             fix="open it in Excel and save it again as CSV or .xlsx",
         ) from None
+    if not head:
+        raise InputError(
+            f"the file's first line is longer than {HEAD_BYTES >> 10} KiB: it is not an order export "
+            "(a header row is a few hundred characters)",
+            path=path,
+            fix="export the orders again from the seller back-end and ingest the new file",
+        )
     width = _header_width(head)
     table = _parse_all(raw, path, delimiter, width)
-    return [Sheet(name=path.stem, rows=head, table=table)]
+    return [Sheet(name=path.stem, rows=head, table=table, warnings=warnings)]
 
 
 def _parse_all(raw: bytes, path: Path, delimiter: str, width: int) -> pa.Table:
@@ -118,29 +179,26 @@ def _parse_all(raw: bytes, path: Path, delimiter: str, width: int) -> pa.Table:
         return "skip"
 
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(raw),
-            read_options=pacsv.ReadOptions(
-                column_names=names, use_threads=False, block_size=1 << 24
-            ),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter,
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-                invalid_row_handler=keep_odd,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        raise InputError(
-            f"the text cannot be read as CSV ({str(exc).splitlines()[0][:200]})",
-            path=path,
-            fix="open it in Excel and save it again as CSV or .xlsx",
-        ) from None
+        table = _read_csv(raw, names, delimiter, keep_odd, BLOCK_SIZE)
+    except pa.ArrowInvalid as exc:
+        if "straddl" not in str(exc):
+            raise _unreadable(path, exc) from None
+        # One record is larger than a block: a cell of many MB. Parse again in one block so
+        # that the other rows are read and the adapter can reject the damaged one.
+        if len(raw) > MAX_ONE_BLOCK:
+            raise InputError(
+                f"a single row is larger than {BLOCK_SIZE >> 20} MiB, and the file too large "
+                "to read in one piece",
+                path=path,
+                fix="open it in Excel to find the damaged row, or export the orders again",
+            ) from None
+        odd.clear()
+        try:
+            table = _read_csv(raw, names, delimiter, keep_odd, len(raw) + 1)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as again:
+            raise _unreadable(path, again) from None
+    except pa.ArrowTypeError as exc:
+        raise _unreadable(path, exc) from None
     odd_numbers = {number for number, _ in odd}
     total = table.num_rows + len(odd)
     numbers = range(1, total + 1)
@@ -148,13 +206,16 @@ def _parse_all(raw: bytes, path: Path, delimiter: str, width: int) -> pa.Table:
         numbers = [n for n in numbers if n not in odd_numbers]
     table = table.append_column("row_number", pa.array(numbers, type=pa.int64()))
     table = table.append_column("extra_cells", pa.nulls(table.num_rows, type=pa.string()))
+    # How many cells each record had, so that the adapter can compare it with the header row's.
+    table = table.append_column("n_cells", pa.array([width] * table.num_rows, type=pa.int32()))
     if not odd:
         return table
-    # Short rows are padded; cells beyond the header are kept in `extra_cells` so that the
-    # adapter can reject the row if they hold anything. The csv module parses each odd record.
-    extra: dict[str, list] = {n: [] for n in [*names, "row_number", "extra_cells"]}
+    # Short rows are padded; cells beyond the widest first record are kept in `extra_cells` so
+    # that the adapter can reject the row if they hold anything. The csv module parses each.
+    extra: dict[str, list] = {n: [] for n in [*names, "row_number", "extra_cells", "n_cells"]}
     for number, text in odd:
         cells = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+        extra["n_cells"].append(len(cells))
         beyond = cells[width:]
         cells = cells[:width] + [""] * (width - len(cells))
         for name, cell in zip(names, cells, strict=True):
@@ -163,3 +224,29 @@ def _parse_all(raw: bytes, path: Path, delimiter: str, width: int) -> pa.Table:
         extra["extra_cells"].append(delimiter.join(beyond) if "".join(beyond).strip() else None)
     padded = pa.table({k: pa.array(v, type=table.schema.field(k).type) for k, v in extra.items()})
     return pa.concat_tables([table, padded]).sort_by("row_number")
+
+
+def _read_csv(raw: bytes, names: list[str], delimiter: str, on_odd_row, block_size: int) -> pa.Table:
+    return pacsv.read_csv(
+        io.BytesIO(raw),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=block_size),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_odd_row,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    return InputError(
+        f"the text cannot be read as CSV ({str(exc).splitlines()[0][:200]})",
+        path=path,
+        fix="open it in Excel and save it again as CSV or .xlsx",
+    )

@@ -15,6 +15,7 @@ import pyarrow as pa
 from pipeline.errors import InputError
 from pipeline.readers import Sheet, sheet_from_table
 from pipeline.readers.biff import check_xls
+from pipeline.readers.zipcheck import check_xlsx
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -35,6 +36,8 @@ def read_workbook(path: Path) -> list[Sheet]:
         is_xls = fh.read(8) == OLE_MAGIC
     if is_xls:
         check_xls(path)
+    else:
+        check_xlsx(path)
     try:
         reader = fastexcel.read_excel(str(path))
         sheets = []
