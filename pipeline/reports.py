@@ -423,8 +423,10 @@ class KernelWorker:
         run_sync(self.kc.execute_interactive)(code, silent=True, store_history=False, timeout=CELL_TIMEOUT)
 
     def reset(self) -> None:
-        """Forget the previous report's variables (imported modules stay: that is the saving)."""
-        self._run("get_ipython().run_line_magic('reset', '-f')")
+        """Forget the report's variables (imported modules stay: that is the saving). Sent
+        without waiting: the kernel runs it before the next report's cells, while this thread
+        converts the page; the next client ignores the replies that are not its own."""
+        self.kc.execute("get_ipython().run_line_magic('reset', '-f')", silent=True, store_history=False)
 
     def restart(self) -> None:
         from jupyter_core.utils import run_sync
@@ -531,22 +533,25 @@ def _kernel_error(exc: Exception) -> ReportError:
 
 
 def _failure_message(job: ReportJob, exc, nb) -> str:
-    """Which section and cell failed, and the error, in one line."""
-    section = ""
-    cell_no = getattr(exc, "exec_count", None)
+    """Which section and which code cell of the notebook failed, and the error, in one line.
+    (The kernel's execution count would mislead: a reused kernel keeps counting.)"""
+    section, position = "", 0
     if nb is not None:
-        heading = ""
+        heading, code_cells = "", 0
         for cell in nb.cells:
+            tags = cell.get("metadata", {}).get("tags", [])
             if cell.cell_type == "markdown":
                 for line in cell.source.splitlines():
                     if line.startswith("#"):
                         heading = line.lstrip("#").strip()
                         break
+            elif cell.cell_type == "code" and "injected-parameters" not in tags:
+                code_cells += 1
             if cell.get("metadata", {}).get("papermill", {}).get("exception"):
-                section = heading
+                section, position = heading, code_cells
                 break
     where = f" in the section “{section}”" if section else ""
-    cell = f" (cell {cell_no})" if cell_no else ""
+    cell = f" (code cell {position} of {job.kind}.ipynb)" if position else ""
     evalue = " ".join(str(exc.evalue).split())
     if len(evalue) > 300:
         evalue = evalue[:300] + "…"

@@ -341,6 +341,8 @@ def test_a_failing_notebook_writes_no_html_says_why_and_the_others_still_render(
     assert "KeyError" in result.stderr and "'boom'" in result.stderr
     assert "ebay-us" in result.stderr and "Why orders were cancelled" in result.stderr
     assert "no HTML was written" in result.stderr
+    # where in the notebook: parameters, setup, header, tiles, what changed, then the new cell
+    assert "code cell 6 of weekly.ipynb" in result.stderr
     assert "Traceback" not in result.output
     assert not (out / "weekly" / "ebay-us").exists() or not any((out / "weekly" / "ebay-us").iterdir())
     for store in ("ali-main", "ali-outlet", "xss-shop"):
@@ -366,6 +368,31 @@ def test_a_failure_keeps_the_previous_report_intact(
         reports.render("weekly", ["ali-main"], WEEK.first, WEEK.last, history, tmp_path)
     assert target.read_text(encoding="utf-8") == "the report of last run"
     assert sorted(p.name for p in target.parent.iterdir()) == ["2024-W21.html"]
+
+
+def test_a_reused_kernel_starts_every_report_afresh(
+    history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One kernel renders report after report: nothing of one report is seen by the next."""
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('stores = ""\ndate_from = ""\ndate_to = ""\ndb_path = ""\nas_of = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell('assert "seen" not in globals(), f"left over from {seen}"\nseen = stores'),
+        nbformat.v4.new_code_cell("import os\nos.getpid()"),
+    ]
+    nbformat.write(nb, books / "weekly.ipynb")
+    monkeypatch.setattr(reports, "notebooks_dir", lambda: books)
+    jobs = reports.plan("weekly", all_stores=True, period=WEEK, db_path=history, out_dir=tmp_path / "out")
+    outcome = reports.render_jobs(jobs, workers=1, index=False)
+    assert [str(e) for _, e in outcome.failed] == []
+    assert len(outcome.rendered) == 4
+    pids = {re.search(r"<pre>(\d+)</pre>", page(r.path)).group(1) for r in outcome.rendered}
+    assert len(pids) == 1  # one kernel for all four
 
 
 # --- periods and the command line ---------------------------------------------------------------
