@@ -370,6 +370,15 @@ def test_a_failure_keeps_the_previous_report_intact(
     assert sorted(p.name for p in target.parent.iterdir()) == ["2024-W21.html"]
 
 
+def test_a_week_without_orders_renders_and_says_so(history: Path, tmp_path: Path) -> None:
+    path = reports.render("weekly", ["xss-shop"], date(2024, 3, 4), date(2024, 3, 10), history, tmp_path)
+    text = page(path)
+    assert path == tmp_path / "weekly" / "xss-shop" / "2024-W10.html"
+    assert "holds no order created in this week" in text
+    assert tiles(text)["Orders"] == "0" and tiles(text)["Sold, not shipped"] == "n/a"
+    assert "No order created this week was cancelled" in text
+
+
 def test_a_reused_kernel_starts_every_report_afresh(
     history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
