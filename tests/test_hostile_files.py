@@ -10,6 +10,7 @@ list the rows it could not read, and neither take long nor use GBs of memory.
 
 from __future__ import annotations
 
+import csv
 import os
 import resource
 import shutil
@@ -294,3 +295,27 @@ def test_a_refused_hostile_file_leaves_the_next_ingest_working(tmp_path: Path, h
     good = ingest(hostile.html_table_xls(tmp_path / "orders.xls"), db)
     assert good.result.returncode == 0, good.result.stderr
     assert len(landed(db, "81000000000000")) == 3 + 3  # the first export's and the page's
+
+
+def test_rows_padded_alike_land_but_a_shifted_row_is_rejected_even_in_a_small_file(
+    tmp_path: Path, history
+) -> None:
+    """Every row one empty cell longer than the header is a writer's habit: the rows land. In
+    a two-row file, the one row an unquoted comma lengthened is still caught."""
+    db, _ = history
+    padded = tmp_path / "padded.csv"
+    with padded.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([hostile.ALI_HEADERS, *([*row, ""] for row in hostile.orders(5, "92"))])
+    run = ingest(padded, db)
+    assert run.result.returncode == 0, run.result.stderr
+    assert len(landed(db, "92")) == 5 and rejected(db, padded.name) == {}
+
+    two = tmp_path / "two.csv"
+    first, second = hostile.orders(2, "93")
+    second[hostile.REMARK : hostile.REMARK + 1] = ["fragile", " handle with care"]
+    with two.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([hostile.ALI_HEADERS, first, second])
+    run = ingest(two, db)
+    assert run.result.returncode == 0, run.result.stderr
+    assert set(landed(db, "93")) == {first[0]}
+    assert "31 cells where the header has 30" in rejected(db, two.name)[3]

@@ -204,9 +204,9 @@ def _shifted_rows(sheet: Sheet, header_index: int, body: pa.Table) -> pa.Array:
     """Rows of a text file whose cells have shifted against the header (an unquoted comma).
 
     Cells beyond the widest of the first rows always hold something there (`extra_cells`).
-    A row merely longer than the header is shifted too when such rows are the exception:
-    its displaced last cells may all be empty, yet every cell after the break sits in the
-    wrong column. When most rows are longer alike (a writer that pads every row), only those
+    A row merely longer than the header is shifted too unless nearly every row is (a writer
+    that pads every row): its displaced last cells may all be empty, yet every cell after the
+    break sits in the wrong column. When nine rows in ten or more are longer alike, only those
     with text beyond the header's last column are.
     """
     wide = pc.is_valid(body.column("extra_cells"))
@@ -217,7 +217,12 @@ def _shifted_rows(sheet: Sheet, header_index: int, body: pa.Table) -> pa.Array:
     count = pc.sum(longer).as_py() or 0
     if not count:
         return wide
-    if count * 2 < body.num_rows:
+    blank_lines = pc.and_(
+        pc.equal(body.column("n_cells"), 1),
+        pc.fill_null(pc.equal(pc.utf8_trim_whitespace(body.column("c0")), ""), True),
+    )
+    rows = body.num_rows - (pc.sum(blank_lines).as_py() or 0)
+    if count * 10 < rows * 9:
         return pc.or_(wide, longer)
     beyond = [f"c{i}" for i in range(header_cells, body.num_columns) if f"c{i}" in body.column_names]
     text = pa.array([False] * body.num_rows)
