@@ -16,6 +16,7 @@ from rich.table import Table
 
 from pipeline.config import default_db_path
 from pipeline.errors import InputError, StorageError, UsageError
+from pipeline.i18n import _, label, percent
 
 if TYPE_CHECKING:
     import duckdb
@@ -44,6 +45,27 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="zh or en for the readable output (default: $STOREHEALTH_LANG, else your locale). "
+        "JSON stays English.",
+        show_default=False,
+    ),
+]
+
+
+def _use_lang(lang: str | None, as_json: bool = False) -> None:
+    """Messages in `lang`; with --json everything stays English, for scripts."""
+    from pipeline.i18n import LANGUAGES, set_language
+
+    if lang is not None and lang not in LANGUAGES:
+        choices = ", ".join(LANGUAGES)
+        raise _fail(UsageError(_("--lang {lang!r}: use one of {choices}", lang=lang, choices=choices)))
+    set_language("en" if as_json else lang)
+
+
 STORE_NAME = re.compile(r"^[\w][\w.\-]{0,63}$")
 
 
@@ -54,9 +76,9 @@ def _db(db: Path | None) -> Path:
 def _check_store(store: str) -> str:
     if not STORE_NAME.match(store) or ".." in store:
         raise UsageError(
-            f"store name {store!r} is not allowed: use letters, digits, '.', '-' or '_' "
-            "(at most 64, no path separators)"
-        )
+            _("store name {store!r} is not allowed: use letters, digits, '.', '-' or '_' "
+              "(at most 64, no path separators)", store=store)
+        )  # fmt: skip
     return store
 
 
@@ -68,7 +90,7 @@ def _parse_exported_at(text: str | None) -> datetime | None:
             return datetime.strptime(text, fmt)
         except ValueError:
             continue
-    raise UsageError(f"--exported-at {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM")
+    raise UsageError(_("--exported-at {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM", text=text))
 
 
 def _read_history(db: Path | None, read: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
@@ -90,9 +112,9 @@ def _print_json(payload: dict | list[dict]) -> None:
 def _fail(exc: Exception) -> typer.Exit:
     """Print the message as plain text (it may quote store names or cells) and pick the exit."""
     if isinstance(exc, UsageError):
-        err.print(f"usage error: {exc}", soft_wrap=True, markup=False)
+        err.print(_("usage error: {message}", message=exc), soft_wrap=True, markup=False)
         return typer.Exit(2)
-    err.print(f"error: {exc}", soft_wrap=True, markup=False)
+    err.print(_("error: {message}", message=exc), soft_wrap=True, markup=False)
     return typer.Exit(1)
 
 
@@ -113,12 +135,14 @@ def ingest(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Refuse a file with any unreadable row.")] = False,
     as_json: JsonOption = False,
+    lang: LangOption = None,
     db: DbOption = None,
 ) -> None:
     """Add exports to the history. Each file lands whole or not at all.
 
     Example: storehealth ingest data/exports/ali-main --store ali-main
     """
+    _use_lang(lang, as_json)
     from pipeline.adapters import PLATFORMS
     from pipeline.adapters.generic import load_mapping
     from pipeline.database import connect
@@ -127,17 +151,18 @@ def ingest(
     try:
         _check_store(store)
         if platform is not None and platform not in PLATFORMS:
-            raise UsageError(f"--platform {platform!r}: use one of {', '.join(PLATFORMS)}")
+            raise UsageError(_("--platform {platform!r}: use one of {choices}", platform=platform,
+                                 choices=", ".join(PLATFORMS)))  # fmt: skip
         if mapping is not None and platform not in (None, "generic"):
-            raise UsageError("--mapping goes with --platform generic")
+            raise UsageError(_("--mapping goes with --platform generic"))
         if platform == "generic" and mapping is None:
-            raise UsageError("--platform generic needs --mapping FILE (see the README)")
+            raise UsageError(_("--platform generic needs --mapping FILE (see the README)"))
         if mapping is not None and not mapping.is_file():
-            raise UsageError(f"--mapping {mapping}: no such file")
+            raise UsageError(_("--mapping {file}: no such file", file=mapping))
         when = _parse_exported_at(exported_at)
         files = expand_paths(paths)
         if not files:
-            raise UsageError("no .xls, .xlsx or .csv file found in " + ", ".join(paths))
+            raise UsageError(_("no .xls, .xlsx or .csv file found in {paths}", paths=", ".join(paths)))
         spec = load_mapping(mapping) if mapping else None
         con = connect(_db(db))
     except (InputError, UsageError) as exc:
@@ -163,7 +188,8 @@ def ingest(
                     )
                 except InputError as exc:
                     failures.append(exc.for_file(path))
-                    err.print(f"refused: {exc.for_file(path).message}", soft_wrap=True, markup=False)
+                    err.print(_("refused: {message}", message=exc.for_file(path).message),
+                              soft_wrap=True, markup=False)  # fmt: skip
                     if isinstance(exc, StorageError):
                         break  # the database cannot take more writes in this run
                     continue
@@ -181,47 +207,59 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _export_time_source(source: str) -> str:
+    """How the export time was found, as stored in ingested_files, in the reader's language."""
+    return {"given": _("given"), "latest event in file": _("latest event in file")}.get(source, source)
+
+
 def _print_result(result, *, quiet: bool) -> None:
     if result.outcome == "already ingested":
-        err.print(f"{result.path.name}: already ingested, nothing changed", markup=False, soft_wrap=True)
+        err.print(_("{file}: already ingested, nothing changed", file=result.path.name),
+                  markup=False, soft_wrap=True)  # fmt: skip
     else:
         err.print(
-            f"{result.path.name}: {result.platform}, {result.rows_read} rows read, "
-            f"{result.new} new, {result.updated} updated, {result.unchanged} unchanged, "
-            f"{result.rejected} rejected (exported {result.exported_at:%Y-%m-%d %H:%M}, "
-            f"{result.exported_at_source})",
+            _("{file}: {platform}, {read} rows read, {new} new, {updated} updated, {unchanged} unchanged, "
+              "{rejected} rejected (exported {exported}, {source})",
+              file=result.path.name, platform=result.platform, read=result.rows_read, new=result.new,
+              updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
+              exported=f"{result.exported_at:%Y-%m-%d %H:%M}",
+              source=_export_time_source(result.exported_at_source)),
             markup=False,
             soft_wrap=True,
-        )
+        )  # fmt: skip
         for sheet, row, order_id, reason in result.rejected_examples:
-            order = f" order {order_id}" if order_id else ""
-            err.print(f"  rejected: sheet {sheet!r} row {row}{order}: {reason}", markup=False, soft_wrap=True)
+            order = _(" order {order}", order=order_id) if order_id else ""
+            err.print(_("  rejected: sheet {sheet!r} row {row}{order}: {reason}", sheet=sheet, row=row,
+                        order=order, reason=reason), markup=False, soft_wrap=True)  # fmt: skip
         if result.rejected > len(result.rejected_examples):
             err.print(
-                f"  … and {result.rejected - len(result.rejected_examples)} more: "
-                "`storehealth status` lists them",
+                _("  … and {more} more: `storehealth status` lists them",
+                  more=result.rejected - len(result.rejected_examples)),
                 markup=False,
-            )
+            )  # fmt: skip
     for warning in result.warnings:
-        err.print(f"  warning: {warning}", soft_wrap=True, markup=False)
+        err.print(_("  warning: {warning}", warning=warning), soft_wrap=True, markup=False)
 
 
 @app.command()
 def status(
     store: Annotated[str | None, typer.Option("--store", help="Only this store.")] = None,
     as_json: JsonOption = False,
+    lang: LangOption = None,
     db: DbOption = None,
 ) -> None:
     """Per store: orders, date coverage, gaps between exports, export age, unknown values.
 
     Example: storehealth status --store ali-main --json
     """
+    _use_lang(lang, as_json)
     from pipeline.status import store_status
 
     try:
         report = _read_history(db, lambda con: store_status(con, store=store))
         if store is not None and not report["stores"]:
-            raise InputError(f"no store named {store!r} in the history", fix="run status without --store")
+            raise InputError(_("no store named {store!r} in the history", store=store),
+                             fix=_("run status without --store"))  # fmt: skip
     except (InputError, UsageError) as exc:
         raise _fail(exc) from None
     if as_json:
@@ -232,11 +270,11 @@ def status(
 
 def _print_status(report: dict) -> None:
     if not report["stores"]:
-        out.print("The history is empty: ingest an export with `storehealth ingest PATH --store NAME`.")
+        out.print(_("The history is empty: ingest an export with `storehealth ingest PATH --store NAME`."))
         return
-    table = Table(title="storehealth history")
-    for column in ("store", "platform", "files", "orders", "open", "closed", "orders from", "to",
-                   "latest export", "age (days)", "rejected rows"):
+    table = Table(title=_("storehealth history"))
+    for column in (_("store"), _("platform"), _("files"), _("orders"), _("open"), _("closed"),
+                   _("orders from"), _("to"), _("latest export"), _("age (days)"), _("rejected rows")):
         table.add_column(column)
     for s in report["stores"]:
         table.add_row(
@@ -247,25 +285,28 @@ def _print_status(report: dict) -> None:
     out.print(table)
     for s in report["stores"]:
         for warning in s["warnings"]:
-            out.print(f"{s['store']}: warning: {warning}", soft_wrap=True, markup=False)
+            out.print(_("{store}: warning: {warning}", store=s["store"], warning=warning),
+                      soft_wrap=True, markup=False)  # fmt: skip
         for u in s["unknown_values"]:
             out.print(
-                f"{s['store']}: unknown {u['kind']} {u['raw_value']!r} in {u['orders']} orders "
-                "(counted as other; add it to pipeline/vocabulary.toml)",
+                _("{store}: unknown {kind} {value!r} in {orders} orders "
+                  "(counted as other; add it to pipeline/vocabulary.toml)",
+                  store=s["store"], kind=u["kind"], value=u["raw_value"], orders=u["orders"]),
                 soft_wrap=True, markup=False,
-            )
+            )  # fmt: skip
         for r in s["rejected_examples"]:
             out.print(
-                f"{s['store']}: rejected {r['path']} row {r['row_number']}: {r['reason']}",
+                _("{store}: rejected {file} row {row}: {reason}", store=s["store"], file=r["path"],
+                  row=r["row_number"], reason=r["reason"]),
                 soft_wrap=True, markup=False,
-            )
+            )  # fmt: skip
 
 
 def _parse_day(option: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"{option} {text!r}: use YYYY-MM-DD") from None
+        raise UsageError(_("{option} {text!r}: use YYYY-MM-DD", option=option, text=text)) from None
 
 
 MetricsTable = Literal["summary", "reasons", "causes", "policy", "backlog"]
@@ -305,6 +346,7 @@ def metrics(
         typer.Option("--table", help="Which breakdown --csv/--parquet write."),
     ] = "summary",
     as_json: JsonOption = False,
+    lang: LangOption = None,
     db: DbOption = None,
 ) -> None:
     """Store-health figures for orders created in a window (SPEC section 4).
@@ -317,19 +359,20 @@ def metrics(
       storehealth metrics --all --to 2024-06-30 --policy
       storehealth metrics --all --from 2024-01-01 --to 2024-06-30 --by week --csv weeks.csv
     """
+    _use_lang(lang, as_json)
     try:
         if bool(store) == all_stores:
-            raise UsageError("give --store NAME (one or more) or --all")
+            raise UsageError(_("give --store NAME (one or more) or --all"))
         if not date_to or not (date_from or policy):
-            raise UsageError("give --from YYYY-MM-DD and --to YYYY-MM-DD (--policy needs only --to)")
+            raise UsageError(_("give --from YYYY-MM-DD and --to YYYY-MM-DD (--policy needs only --to)"))
         last = _parse_day("--to", date_to)
         first = _parse_day("--from", date_from) if date_from else last
         if first > last:
-            raise UsageError(f"--from {first} is after --to {last}")
+            raise UsageError(_("--from {first} is after --to {last}", first=first, last=last))
         for name in store or []:
             _check_store(name)
         if policy and (by or per):
-            raise UsageError("--policy judges each store over the policy's own window: drop --by/--per")
+            raise UsageError(_("--policy judges each store over the policy's own window: drop --by/--per"))
         chosen = None if all_stores else store
         result = _read_history(
             db,
@@ -387,50 +430,57 @@ def _metrics_result(
 
 
 def _percent(rate: float | None) -> str:
-    return "n/a" if rate is None else f"{rate:.2%}"
+    return percent(rate)
 
 
 def _print_metrics(m: dict) -> None:
-    out.print(f"store {m['store']}, orders created {m['from']} to {m['to']}", markup=False)
+    who = _("all stores") if m["store"] == "*" else m["store"]
+    out.print(_("store {store}, orders created {first} to {last}", store=who, first=m["from"], last=m["to"]),
+              markup=False)  # fmt: skip
     table = Table(show_header=False)
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    table.add_row("orders", str(m["orders"]))
-    table.add_row("paid orders", str(m["paid_orders"]))
-    table.add_row("closed orders", str(m["closed_orders"]))
+    table.add_column(_("figure"))
+    table.add_column(_("value"), justify="right")
+    table.add_row(_("orders"), str(m["orders"]))
+    table.add_row(_("paid orders"), str(m["paid_orders"]))
+    table.add_row(_("closed orders"), str(m["closed_orders"]))
     sns = m["sold_not_shipped"]
-    table.add_row("sold not shipped", f"{sns['count']} ({_percent(sns['rate'])} of paid)")
+    table.add_row(_("sold not shipped"),
+                  _("{count} ({rate} of paid)", count=sns["count"], rate=_percent(sns["rate"])))  # fmt: skip
     late = m["late_shipment"]
-    table.add_row("late shipments", f"{late['count']} ({_percent(late['rate'])} of shipped)")
+    shipped = _("{count} ({rate} of shipped)", count=late["count"], rate=_percent(late["rate"]))
+    table.add_row(_("late shipments"), shipped)
     out.print(table)
     if m["cancellation_reasons"]:
-        reasons = Table(title="cancellation reasons")
-        for column in ("reason", "orders", "share", "seller's fault"):
+        reasons = Table(title=_("cancellation reasons"))
+        for column in (_("reason"), _("orders"), _("share"), _("seller's fault")):
             reasons.add_column(column)
         for r in m["cancellation_reasons"]:
-            fault = "yes" if r["seller_fault"] else ""
-            reasons.add_row(r["reason"], str(r["count"]), _percent(r["share"]), fault)
+            fault = _("yes") if r["seller_fault"] else ""
+            reasons.add_row(label("cancel_reason", r["reason"]), str(r["count"]), _percent(r["share"]), fault)
         out.print(reasons)
     if m["close_causes"]:
-        causes = Table(title="close causes")
-        for column in ("cause", "orders", "share", "inferred"):
+        causes = Table(title=_("close causes"))
+        for column in (_("cause"), _("orders"), _("share"), _("inferred")):
             causes.add_column(column)
         for c in m["close_causes"]:
-            causes.add_row(c["cause"], str(c["count"]), _percent(c["share"]), str(c["inferred"]))
+            causes.add_row(label("close_cause", c["cause"]), str(c["count"]), _percent(c["share"]),
+                           str(c["inferred"]))  # fmt: skip
         out.print(causes)
 
 
 def _print_breakdown(frame: pd.DataFrame, per: str | None) -> None:
     """One line per period and store/platform, each rate with its change from the period before."""
-    table = Table(title="store-health figures by period")
-    columns = ["from", "to", per or "stores", "orders", "paid", "closed"]
-    columns += ["sold not shipped", "late shipments"]
-    for column in columns:
-        table.add_column(column, justify="left" if column in columns[:3] else "right")
+    table = Table(title=_("store-health figures by period"))
+    scope = {"store": _("store"), "platform": _("platform")}.get(per or "", _("stores"))
+    columns = [_("from"), _("to"), scope, _("orders"), _("paid"), _("closed")]
+    columns += [_("sold not shipped"), _("late shipments")]
+    for n, column in enumerate(columns):
+        table.add_column(column, justify="left" if n < 3 else "right")
     for row in frame.itertuples(index=False):
+        key = getattr(row, per) if per else _("all selected")
         table.add_row(
             f"{row.period_from:%Y-%m-%d}", f"{row.period_to:%Y-%m-%d}",
-            getattr(row, per) if per else "all selected", str(row.orders), str(row.paid_orders),
+            label("platform", key) if per == "platform" else key, str(row.orders), str(row.paid_orders),
             str(row.closed_orders),
             _count_rate(row.sold_not_shipped, row.sold_not_shipped_rate, row.sold_not_shipped_rate_change),
             _count_rate(row.late_shipments, row.late_shipment_rate, row.late_shipment_rate_change),
@@ -441,7 +491,7 @@ def _print_breakdown(frame: pd.DataFrame, per: str | None) -> None:
 def _count_rate(count: int, rate: float | None, change: float | None) -> str:
     text = f"{count} ({_percent(_value(rate))}"
     if _value(change) is not None:
-        text += f", {change * 100:+.2f} pt"
+        text += ", " + _("{points} pt", points=f"{change * 100:+.2f}")
     return text + ")"
 
 
@@ -451,16 +501,17 @@ def _value(number: float | None) -> float | None:
 
 
 def _print_policy(result: dict) -> None:
-    table = Table(title=f"policy standing as of {result['as_of']}")
-    for column in ("store", "policy", "window", "rate", "limit", "standing", "margin", "orders to cross"):
-        table.add_column(column, justify="right" if column in ("rate", "limit", "margin") else "left")
+    table = Table(title=_("policy standing as of {day}", day=result["as_of"]))
+    numeric = (_("rate"), _("limit"), _("margin"))
+    for column in (_("store"), _("policy"), _("window"), *numeric, _("standing"), _("orders to cross")):
+        table.add_column(column, justify="right" if column in numeric else "left")
     for p in result["policies"]:
         limit = ("≤ " if p["limit_kind"] == "at_most" else "< ") + _percent(p["breach"])
-        margin = "n/a" if p["margin"] is None else f"{p['margin'] * 100:+.2f} pt"
-        cross = "n/a" if p["orders_to_cross"] is None else str(p["orders_to_cross"])
+        margin = _("n/a") if p["margin"] is None else _("{points} pt", points=f"{p['margin'] * 100:+.2f}")
+        cross = _("n/a") if p["orders_to_cross"] is None else str(p["orders_to_cross"])
         table.add_row(
-            p["store"], p["label"], f"{p['window_days']} days", _percent(p["rate"]), limit,
-            p["standing"], margin, cross,
+            p["store"], label("policy", p["policy"]), _("{days} days", days=p["window_days"]),
+            _percent(p["rate"]), limit, label("standing", p["standing"]), margin, cross,
         )  # fmt: skip
     out.print(table)
 
@@ -529,8 +580,8 @@ def _render_reports(jobs: list) -> object:
         jobs,
         progress=lambda message: err.print(message, markup=False, soft_wrap=True),
     )
-    for _, exc in outcome.failed:
-        err.print(f"error: {exc}", markup=False, soft_wrap=True)
+    for _job, exc in outcome.failed:
+        err.print(_("error: {message}", message=exc), markup=False, soft_wrap=True)
     return outcome
 
 
@@ -617,6 +668,7 @@ def run(
         Path | None, typer.Option("--out", help="Folder for the reports (default: reports/).")
     ] = None,
     as_json: JsonOption = False,
+    lang: LangOption = None,
     db: DbOption = None,
 ) -> None:
     """The weekly job: ingest new files from data/exports/<store>/, render the week's reports.
@@ -629,6 +681,7 @@ def run(
 
     Example (crontab): 0 7 * * 1 cd /path/to/storehealth && .venv/bin/storehealth run
     """
+    _use_lang(lang, as_json)
     from pipeline.reports import parse_period
     from pipeline.weekly_run import default_options, weekly_run
 
@@ -652,36 +705,40 @@ def run(
 
 def _print_run(s) -> None:
     """The run's summary on stdout: what a cron mail should say, most important last."""
-    head = "storehealth run (dry run)" if s.dry_run else "storehealth run"
-    out.print(f"{head} {s.today}: week {s.week}, month {s.month}", markup=False)
+    head = _("storehealth run (dry run)") if s.dry_run else _("storehealth run")
+    out.print(_("{head} {today}: week {week}, month {month}", head=head, today=s.today, week=s.week,
+                month=s.month), markup=False)  # fmt: skip
     for f in s.ingested:
         out.print(
-            f"ingested {f['path']} into {f['store']}: {f['rows_read']} rows, {f['new']} new, "
-            f"{f['updated']} updated, {f['rejected']} rejected",
+            _("ingested {file} into {store}: {read} rows, {new} new, {updated} updated, {rejected} rejected",
+              file=f["path"], store=f["store"], read=f["rows_read"], new=f["new"], updated=f["updated"],
+              rejected=f["rejected"]),
             markup=False, soft_wrap=True,
         )  # fmt: skip
-    out.print(f"{len(s.ingested)} files ingested, {s.already_ingested} already in the history", markup=False)
+    out.print(_("{count} files ingested, {known} already in the history", count=len(s.ingested),
+                known=s.already_ingested), markup=False)  # fmt: skip
     for line in s.planned:
-        out.print(f"would {line}", markup=False, soft_wrap=True)
+        out.print(line, markup=False, soft_wrap=True)
     for path in s.reports:
-        out.print(f"report {path}", markup=False, soft_wrap=True)
+        out.print(_("report {file}", file=path), markup=False, soft_wrap=True)
     if s.index:
-        out.print(f"index {s.index}", markup=False, soft_wrap=True)
+        out.print(_("index {file}", file=s.index), markup=False, soft_wrap=True)
     if s.standings:
-        table = Table(title=f"policy standing at the end of {s.week}")
-        for column in ("store", "policy", "rate", "limit", "standing", "orders to cross"):
+        table = Table(title=_("policy standing at the end of {week}", week=s.week))
+        for column in (_("store"), _("policy"), _("rate"), _("limit"), _("standing"), _("orders to cross")):
             table.add_column(column)
         for p in s.standings:
-            cross = "n/a" if p["orders_to_cross"] is None else str(p["orders_to_cross"])
-            table.add_row(p["store"], f"{p['label']} ({p['window_days']} days)", _percent(p["rate"]),
-                          _percent(p["breach"]), p["standing"], cross)  # fmt: skip
+            cross = _("n/a") if p["orders_to_cross"] is None else str(p["orders_to_cross"])
+            policy = _("{policy} ({days} days)", policy=label("policy", p["policy"]), days=p["window_days"])
+            table.add_row(p["store"], policy, _percent(p["rate"]), _percent(p["breach"]),
+                          label("standing", p["standing"]), cross)  # fmt: skip
         out.print(table)
     for warning in s.warnings:
-        out.print(f"warning: {warning}", markup=False, soft_wrap=True)
+        out.print(_("warning: {warning}", warning=warning), markup=False, soft_wrap=True)
     for failure in s.failures:
-        out.print(f"FAILED: {failure}", markup=False, soft_wrap=True)
-    verdict = {0: "all well", 3: "finished with warnings", 1: "something failed"}[s.exit_code]
-    out.print(f"exit {s.exit_code}: {verdict}", markup=False)
+        out.print(_("FAILED: {failure}", failure=failure), markup=False, soft_wrap=True)
+    verdict = {0: _("all well"), 3: _("finished with warnings"), 1: _("something failed")}[s.exit_code]
+    out.print(_("exit {code}: {verdict}", code=s.exit_code, verdict=verdict), markup=False)
 
 
 @app.command()

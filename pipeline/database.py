@@ -13,6 +13,7 @@ import duckdb
 
 from pipeline.config import SQL_DIR
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.salt import read_salt
 from pipeline.vocabulary import alias_rows, code_rows, priority_rules
 
@@ -99,25 +100,21 @@ def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             if not locked or time.monotonic() >= deadline:
                 holder = LOCK_HOLDER.search(str(exc))
                 raise InputError(
-                    f"cannot open the history database ({first_line})",
+                    _("cannot open the history database ({reason})", reason=first_line),
                     path=db_path,
-                    fix=(
-                        f"another program (PID {holder.group(1)}) has it open: "
-                        if holder
-                        else ""
-                    )
-                    + "wait for the other storehealth command to finish, or close the notebook "
-                    "kernel that has it open, and try again",
-                ) from None
+                    fix=(_("another program (PID {pid}) has it open: ", pid=holder[1]) if holder else "")
+                    + _("wait for the other storehealth command to finish, or close the notebook "
+                        "kernel that has it open, and try again"),
+                ) from None  # fmt: skip
             if not told:
                 holder = LOCK_HOLDER.search(str(exc))
                 who = f" (PID {holder.group(1)})" if holder else ""
                 print(
-                    f"{db_path}: in use by another process{who}; waiting up to "
-                    f"{lock_wait_seconds():.0f} s for it to finish",
+                    _("{db}: in use by another process{who}; waiting up to {seconds} s for it to finish",
+                      db=db_path, who=who, seconds=f"{lock_wait_seconds():.0f}"),
                     file=sys.stderr,
                     flush=True,
-                )
+                )  # fmt: skip
                 told = True
             time.sleep(0.25)
 
@@ -129,9 +126,9 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     db_path = Path(db_path)
     if read_only and not db_path.exists():
         raise InputError(
-            "there is no history database yet",
+            _("there is no history database yet"),
             path=db_path,
-            fix="ingest an export first: storehealth ingest PATH --store NAME",
+            fix=_("ingest an export first: storehealth ingest PATH --store NAME"),
         )
     if not read_only:
         db_path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,18 +26,21 @@ class InputError(Exception):
 
     @property
     def message(self) -> str:
+        """One paragraph, in the current language: where, what is wrong, what to do."""
+        from pipeline.i18n import _
+
         where = ""
         if self.path is not None:
-            where = f"{self.path}"
+            where = str(self.path)
             if self.sheet:
-                where += f", sheet {self.sheet!r}"
+                where += _(", sheet {sheet!r}", sheet=self.sheet)
             if self.row is not None:
-                where += f", row {self.row}"
-            where += ": "
-        text = where + self.problem.rstrip(".") + "."
+                where += _(", row {row}", row=self.row)
+            where += _(": ")
+        text = _("{where}{problem}.", where=where, problem=self.problem.rstrip(".。"))
         if self.fix:
-            fix = self.fix.rstrip(".")
-            text += " " + fix[:1].upper() + fix[1:] + "."
+            fix = self.fix.rstrip(".。")
+            text += _(" {fix}.", fix=fix[:1].upper() + fix[1:])
         return text
 
     def for_file(self, path: Path) -> InputError:

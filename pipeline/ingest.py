@@ -15,6 +15,7 @@ from pipeline.adapters.generic import Mapping
 from pipeline.adapters.table import build_raw_export
 from pipeline.database import build_model, build_view, buyer_salt, drop_models, run_statement
 from pipeline.errors import InputError, StorageError, UsageError
+from pipeline.i18n import _
 from pipeline.readers import SUPPORTED_SUFFIXES, read_sheets
 
 DEFAULT_CURRENCY = {"1688": "CNY"}
@@ -80,10 +81,10 @@ def expand_paths(paths: Iterable[str]) -> list[Path]:
         elif any(ch in text for ch in "*?["):
             matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
             if not matches:
-                raise UsageError(f"no file matches {text}")
+                raise UsageError(_("no file matches {pattern}", pattern=text))
             found.extend(m for m in matches if m.is_file())
         else:
-            raise UsageError(f"{text}: no such file or folder")
+            raise UsageError(_("{path}: no such file or folder", path=text))
     unique: dict[Path, None] = {}
     for path in found:
         unique.setdefault(path.resolve(), None)
@@ -134,9 +135,9 @@ def ingest_file(
     result.rows_read = raw.rows_read
     if result.rows_read == 0:
         raise InputError(
-            "the file has a header row but no order rows",
+            _("the file has a header row but no order rows"),
             path=path,
-            fix="check that the export's date range holds orders and export again",
+            fix=_("check that the export's date range holds orders and export again"),
         )
 
     progress("checking")
@@ -244,14 +245,14 @@ def _check_rows(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, *, st
     if result.rejected and (strict or result.rejected == result.rows_read):
         sheet, row, order_id, reason = result.rejected_examples[0]
         count = result.rejected
-        more = f" (and {count - 1} more rows)" if count > 1 else ""
-        what = "--strict refuses a file with unreadable rows" if strict else "no row can be read"
+        more = _(" (and {more} more rows)", more=count - 1) if count > 1 else ""
+        what = _("--strict refuses a file with unreadable rows") if strict else _("no row can be read")
         raise InputError(
-            f"{what}: {reason}" + (f" for order {order_id}" if order_id else "") + more,
+            f"{what}: {reason}" + (_(" for order {order}", order=order_id) if order_id else "") + more,
             path=raw.path,
             row=row,
             sheet=sheet if raw.sheet_count > 1 else None,
-            fix="fix those cells or export the file again; nothing was ingested",
+            fix=_("fix those cells or export the file again; nothing was ingested"),
         )
     build_view(con, "int_export_order_lines")
     build_model(con, "int_export_conflicts")
@@ -265,11 +266,11 @@ def _check_rows(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, *, st
         )
         more = f"; {len(conflicts) - 1} more orders conflict too" if len(conflicts) > 1 else ""
         raise InputError(
-            f"order {order_id} appears twice with different content, {shown}{more}. "
-            "The file contradicts itself and was refused whole",
+            _("order {order} appears twice with different content, {shown}{more}. "
+              "The file contradicts itself and was refused whole", order=order_id, shown=shown, more=more),
             path=raw.path,
-            fix="export the orders again; if the platform's file really holds both rows, "
-            "delete the outdated one and ingest the corrected copy",
+            fix=_("export the orders again; if the platform's file really holds both rows, "
+                  "delete the outdated one and ingest the corrected copy"),  # fmt: skip
         )
     build_model(con, "int_export_orders")
     con.execute("drop view int_export_order_lines")

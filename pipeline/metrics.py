@@ -18,6 +18,7 @@ import pandas as pd
 from pipeline.config import POLICIES_FILE
 from pipeline.database import build_model, build_view, sql_text
 from pipeline.errors import InputError
+from pipeline.i18n import _
 
 By = Literal["week", "month"] | None
 Per = Literal["store", "platform"] | None
@@ -48,10 +49,10 @@ def _select(
     unknown = [s for s in chosen if s not in known]
     if unknown:
         raise InputError(
-            f"no store named {', '.join(repr(s) for s in unknown)} in the history "
-            f"(known: {', '.join(known) or 'none yet'})",
-            fix="check the name, or ingest that store's exports first",
-        )
+            _("no store named {names} in the history (known: {known})",
+              names=", ".join(repr(s) for s in unknown), known=", ".join(known) or _("none yet")),
+            fix=_("check the name, or ingest that store's exports first"),
+        )  # fmt: skip
     con.execute(
         "create or replace temp table metrics_params as select ?::date as date_from, "
         "?::date as date_to, ?::timestamp as as_of, ?::varchar as period, ?::varchar as per",

@@ -8,6 +8,7 @@ import duckdb
 
 from pipeline.config import EXPORT_WINDOW_DAYS, STALE_EXPORT_DAYS
 from pipeline.database import sql_text
+from pipeline.i18n import _
 
 REJECT_EXAMPLES = 10
 
@@ -32,16 +33,17 @@ def stale_export_warning(latest_export: date, today: date) -> str:
     age = (today - latest_export).days
     reach_until = latest_export + timedelta(days=EXPORT_WINDOW_DAYS)
     if today <= reach_until:
-        return (
-            f"the latest export is {age} days old: export now, or from {reach_until.isoformat()} "
-            f"on, orders created after {latest_export.isoformat()} start to be lost for good"
-        )
+        return _(
+            "the latest export is {age} days old: export now, or from {reach_until} on, orders "
+            "created after {latest} start to be lost for good",
+            age=age, reach_until=reach_until.isoformat(), latest=latest_export.isoformat(),
+        )  # fmt: skip
     lost_to = today - timedelta(days=EXPORT_WINDOW_DAYS)
-    return (
-        f"the latest export is {age} days old: orders created between {latest_export.isoformat()} "
-        f"and {lost_to.isoformat()} are older than any new export reaches and may be lost; "
-        "export now so that nothing more is lost"
-    )
+    return _(
+        "the latest export is {age} days old: orders created between {latest} and {lost_to} are "
+        "older than any new export reaches and may be lost; export now so that nothing more is lost",
+        age=age, latest=latest_export.isoformat(), lost_to=lost_to.isoformat(),
+    )  # fmt: skip
 
 
 def store_status(
@@ -73,9 +75,11 @@ def store_status(
         ]
         for gap in store_gaps:
             warnings.append(
-                f"no export covers {gap['gap_from']} to {gap['gap_to']} ({gap['gap_days']} days): "
-                "orders created then may be missing"
-            )
+                _(
+                    "no export covers {first} to {last} ({days} days): orders created then may be missing",
+                    first=gap["gap_from"], last=gap["gap_to"], days=gap["gap_days"],
+                )
+            )  # fmt: skip
         store_rejects = [r for r in rejects if r["store"] == name]
         stores.append(
             {

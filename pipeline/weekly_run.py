@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from pipeline.config import EXPORT_WINDOW_DAYS, STALE_EXPORT_DAYS
 from pipeline.errors import InputError, StorageError
+from pipeline.i18n import _, label, percent
 from pipeline.reports import Period, ReportJob, render_jobs
 from pipeline.stores import StoreConfig, drop_folders, load_stores_file
 
@@ -87,9 +89,9 @@ def run_lock(db_path: Path) -> Iterator[None]:
             fh.seek(0)
             holder = fh.read().strip() or "unknown"
             raise RunLocked(
-                f"another storehealth run is in progress (process {holder})",
+                _("another storehealth run is in progress (process {holder})", holder=holder),
                 path=lock_path,
-                fix="let it finish; this run did nothing",
+                fix=_("let it finish; this run did nothing"),
             ) from None
         fh.seek(0)
         fh.truncate()
@@ -113,9 +115,9 @@ def weekly_run(options: RunOptions, progress: Callable[[str], None] = lambda _m:
         fresh = _ingest_new_files(options, folders, configs, summary, progress)
         if not options.db_path.exists():
             summary.warnings.append(
-                f"no history yet: put each store's exports in {options.exports_root}/<store>/ "
-                "and run again"
-            )
+                _("no history yet: put each store's exports in {folder}/<store>/ and run again",
+                  folder=options.exports_root)
+            )  # fmt: skip
             return summary
         stores = _check_history(options, fresh, summary, week)
         _render(options, stores, fresh, week, month, summary, progress)
@@ -150,7 +152,7 @@ def _ingest_new_files(
                     summary.already_ingested += 1
                     continue
                 if options.dry_run:
-                    summary.planned.append(f"ingest {path} into {store}")
+                    summary.planned.append(_("would ingest {file} into {store}", file=path, store=store))
                     continue
                 progress(f"ingesting {path}")
                 try:
@@ -165,10 +167,14 @@ def _ingest_new_files(
                 summary.ingested.append(result.as_dict())
                 if result.rejected:
                     summary.warnings.append(
-                        f"{store}: {path.name}: {result.rejected} rows could not be read and were "
-                        "left out (storehealth status lists them)"
-                    )
-                summary.warnings += [f"{store}: {path.name}: {w}" for w in result.warnings]
+                        _("{store}: {file}: {rows} rows could not be read and were left out "
+                          "(storehealth status lists them)",
+                          store=store, file=path.name, rows=result.rejected)
+                    )  # fmt: skip
+                summary.warnings += [
+                    _("{store}: {file}: {warning}", store=store, file=path.name, warning=w)
+                    for w in result.warnings
+                ]
     finally:
         if con is not None:
             con.close()
@@ -187,8 +193,8 @@ def _check_history(options: RunOptions, fresh: set[str], summary: RunSummary, we
         stores = [s["store"] for s in status["stores"]]
         if stores:
             summary.standings = [
-                {k: p[k] for k in ("store", "label", "window_days", "rate", "breach", "standing", "margin",
-                                   "orders_to_cross")}  # fmt: skip
+                {k: p[k] for k in ("store", "policy", "label", "window_days", "rate", "breach", "standing",
+                                   "margin", "orders_to_cross")}  # fmt: skip
                 for p in policy_records(con, week.last, stores)
             ]
     finally:
@@ -196,25 +202,28 @@ def _check_history(options: RunOptions, fresh: set[str], summary: RunSummary, we
     for p in summary.standings:
         if p["standing"] == "breach":
             summary.warnings.append(
-                f"{p['store']}: {p['label']} is {p['rate']:.2%} over {p['window_days']} days, past the "
-                f"{p['breach']:.2%} limit: the platform may restrict the store"
-            )
+                _("{store}: {policy} is {rate} over {days} days, past the {limit} limit: the platform "
+                  "may restrict the store", store=p["store"], policy=label("policy", p["policy"]),
+                  rate=percent(p["rate"]),
+                  days=p["window_days"], limit=percent(p["breach"]))
+            )  # fmt: skip
     for store in status["stores"]:
         name = store["store"]
-        summary.warnings += [f"{name}: {w}" for w in store["warnings"]]
+        summary.warnings += [_("{store}: {warning}", store=name, warning=w) for w in store["warnings"]]
         age = store["latest_export_age_days"]
-        stale = any("days old" in w for w in store["warnings"])
+        stale = age is not None and age > STALE_EXPORT_DAYS
         if name not in fresh and age is not None and age > MISSING_EXPORT_DAYS and not stale:
             summary.warnings.append(
-                f"{name}: no new export this week; the latest is {age} days old. Export now, or "
-                f"orders from before {options.today - timedelta(days=90 - age):%Y-%m-%d} "
-                "will be lost for good"
-            )
+                _("{store}: no new export this week; the latest is {age} days old. Export now, or "
+                  "orders from before {day} will be lost for good", store=name, age=age,
+                  day=f"{options.today - timedelta(days=EXPORT_WINDOW_DAYS - age):%Y-%m-%d}")
+            )  # fmt: skip
         for unknown in store["unknown_values"]:
             summary.warnings.append(
-                f"{name}: unknown {unknown.get('kind', 'raw')} value {unknown.get('raw_value')!r} in "
-                f"{unknown.get('orders', '?')} orders: add it to pipeline/vocabulary.toml"
-            )
+                _("{store}: unknown {kind} value {value!r} in {orders} orders: add it to "
+                  "pipeline/vocabulary.toml", store=name, kind=unknown.get("kind", "raw"),
+                  value=unknown.get("raw_value"), orders=unknown.get("orders", "?"))
+            )  # fmt: skip
     return stores
 
 
@@ -244,11 +253,11 @@ def _render(
     if stores and (options.week or fresh or not cluster.path.exists()):
         jobs.append(cluster)
     if options.dry_run:
-        summary.planned += [f"render {job.path}" for job in jobs]
+        summary.planned += [_("would render {file}", file=job.path) for job in jobs]
         return
     outcome = render_jobs(jobs, progress=progress, index=False)
     summary.reports = [str(r.path) for r in outcome.rendered]
-    summary.failures += [str(exc) for _, exc in outcome.failed]
+    summary.failures += [str(exc) for _job, exc in outcome.failed]
     summary.index = str(build_index(options.out_dir))
 
 

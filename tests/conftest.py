@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+
+# Messages in English whatever the machine's locale (tests of Chinese output ask for it).
+os.environ["STOREHEALTH_LANG"] = "en"
 
 REPO = Path(__file__).resolve().parents[1]
 OLIST = REPO.parent / "shared" / "realdata" / "olist" / "olist_orders_dataset.csv"
@@ -43,3 +47,12 @@ def query(db_path: Path) -> Callable[..., list[tuple]]:
             con.close()
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _english_again() -> None:
+    """A test that switched the in-process language leaves English behind for the next one."""
+    yield
+    from pipeline.i18n import set_language
+
+    set_language(None)

@@ -1,0 +1,140 @@
+"""Messages in the seller's language: English source texts, translations in message catalogues.
+
+Every text a person reads is written once, in English, as `_("... {name} ...", name=value)`.
+`pipeline/locale/<lang>.po` (gettext format) holds its translation; adding a language is a new
+`.po` file, not a code change. `--lang`, a store's `lang` in stores.toml, `STOREHEALTH_LANG`, or the
+locale (`LC_ALL`, `LC_MESSAGES`, `LANG`) picks the language; English is the fallback. JSON output
+never changes: its keys and codes stay English and stable.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_percent
+from babel.support import NullTranslations, Translations
+
+from pipeline.config import PACKAGE_DIR
+
+LANGUAGES = ("en", "zh")
+LOCALE_DIR = PACKAGE_DIR / "locale"
+BABEL_LOCALES = {"en": "en_US", "zh": "zh_CN"}
+
+_language: ContextVar[str] = ContextVar("storehealth_language", default="")
+
+
+def locale_language(environ: dict[str, str] | None = None) -> str:
+    """The language the user's locale asks for: zh for any Chinese locale, else en."""
+    env = os.environ if environ is None else environ
+    if env.get("STOREHEALTH_LANG") in LANGUAGES:
+        return env["STOREHEALTH_LANG"]
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(variable, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def language() -> str:
+    return _language.get() or locale_language()
+
+
+def set_language(lang: str | None) -> None:
+    """Use `lang` from now on (None: the locale's)."""
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}")
+    _language.set(lang or "")
+
+
+@contextmanager
+def using(lang: str | None) -> Iterator[None]:
+    """Messages in `lang` within the block (a store's own language in a run over many stores)."""
+    token = _language.set(lang or _language.get())
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+@cache
+def catalogue(lang: str) -> NullTranslations:
+    """The translations of `pipeline/locale/<lang>.po`; English needs none."""
+    path = LOCALE_DIR / f"{lang}.po"
+    if lang == "en" or not path.exists():
+        return NullTranslations()
+    with path.open("rb") as fh:
+        messages = read_po(fh, locale=BABEL_LOCALES.get(lang, lang))
+    compiled = io.BytesIO()
+    write_mo(compiled, messages)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def _(message: str, /, **values: object) -> str:
+    """`message` in the current language, with `{name}` fields filled from `values`."""
+    text = catalogue(language()).gettext(message)
+    return text.format(**values) if values else text
+
+
+def ngettext(singular: str, plural: str, n: int, /, **values: object) -> str:
+    text = catalogue(language()).ngettext(singular, plural, n)
+    return text.format(n=n, **values)
+
+
+# --- numbers, dates and money in the language's conventions ---------------------------------------
+
+
+def percent(rate: float | None, digits: int = 2) -> str:
+    """0.0123 -> "1.23%" (both languages write it so); a missing rate -> n/a / 无数据."""
+    if rate is None or rate != rate:
+        return _("n/a")
+    return format_percent(rate, format=f"#,##0.{'0' * digits}%", locale=BABEL_LOCALES[language()])
+
+
+def month_name(day: date) -> str:
+    """March 2024 / 2024年3月."""
+    pattern = "y年M月" if language() == "zh" else "MMMM y"
+    return format_date(day, format=pattern, locale=BABEL_LOCALES[language()])
+
+
+def day_name(day: date) -> str:
+    """3 Jun 2024 / 2024年6月3日."""
+    if language() == "zh":
+        return format_date(day, format="y年M月d日", locale="zh_CN")
+    return format_date(day, format="d MMM y", locale="en_GB")
+
+
+def money(amount: float | Decimal | None, currency: str | None) -> str:
+    """US$12.34 / ¥88.00 in Chinese, $12.34 / CN¥88.00 in English (Babel's CLDR symbols)."""
+    if amount is None or amount != amount:
+        return _("n/a")
+    return format_currency(amount, currency or "USD", locale=BABEL_LOCALES[language()])
+
+
+@cache
+def _labels() -> dict:
+    with (PACKAGE_DIR / "labels.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def label(kind: str, code: str | None) -> str:
+    """A code (out_of_stock, breach, ...) in the current language's platform wording."""
+    if code is None:
+        return ""
+    return _labels().get(language(), {}).get(kind, {}).get(str(code), str(code))
+
+
+def label_kinds() -> dict[str, dict[str, dict[str, str]]]:
+    """{language: {kind: {code: label}}}: for the test that every code has every language's label."""
+    return _labels()
