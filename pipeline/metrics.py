@@ -222,6 +222,19 @@ def time_to_close(
     return causes[keep]
 
 
+def repeat_offenders(
+    con: duckdb.DuckDBPyConnection,
+    date_from: date,
+    date_to: date,
+    stores: list[str] | None = None,
+    per: Per = None,
+) -> pd.DataFrame:
+    """Products with the most seller-fault closures in the window: closures, orders, share,
+    commonest reason (product titles come from buyers' carts: escape them in HTML)."""
+    _select(con, stores, date_from, date_to, per=per)
+    return _model(con, "metrics_repeat_offenders", per)
+
+
 def open_backlog(
     con: duckdb.DuckDBPyConnection, stores: list[str] | None = None, as_of: datetime | None = None
 ) -> pd.DataFrame:

@@ -226,3 +226,35 @@ def test_breakdown_usage_errors(history, cli, tmp_path: Path) -> None:
     assert cli("metrics", "--all", "--to", "2024-03-14").exit_code == 2  # --from needed without --policy
     missing = cli("metrics", "--all", *WINDOW, "--csv", tmp_path / "no" / "such" / "dir.csv")
     assert missing.exit_code == 1 and "does not exist" in missing.stderr
+
+
+def test_repeat_offenders_are_the_products_of_seller_fault_closures(tmp_path: Path, cli, db_path) -> None:
+    from datetime import date
+
+    from pipeline import connect, metrics
+
+    case, cable = "【1】 Red Case\n(产品数量: 1)", "【1】 USB Cable\n(产品数量: 2)"
+    closed = {"status": "订单关闭", "created": "2024.03.06 09:00", "paid": "2024.03.06 09:00"}
+    rows = [
+        ali_row(id="o1", **closed, cancel_reason="商品缺货",
+                product=case + "\n" + cable.replace("【1】", "【2】")),
+        ali_row(id="o2", **closed, cancel_reason="商品缺货", close_reason="cancel_order_close_trade",
+                product=case),
+        ali_row(id="o3", status="等待您发货", created="2024.03.07 09:00", paid="2024.03.07 09:00",
+                product=case),
+        ali_row(id="o4", **closed, cancel_reason="买家下错单", product=cable),
+        ali_row(id="o5", status="订单关闭", created="2024.04.02 09:00", paid="2024.04.02 09:00",
+                cancel_reason="商品缺货", product=case),  # April: outside the window
+    ]  # fmt: skip
+    assert cli("ingest", write_ali(tmp_path / "p.csv", rows), "--store", "p").exit_code == 0
+    con = connect(db_path)
+    try:
+        got = metrics.repeat_offenders(con, date(2024, 3, 1), date(2024, 3, 31))
+    finally:
+        con.close()
+    assert got.to_numpy().tolist() == [
+        # Red Case: in o1, o2, o3 (o5 is April); o1 and o2 closed for out of stock
+        ["Red Case", 2, 3, 2 / 3, "out_of_stock"],
+        # USB Cable: in o1 and o4; only o1 is the seller's fault
+        ["USB Cable", 1, 2, 0.5, "out_of_stock"],
+    ]
