@@ -25,6 +25,7 @@ lint: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,lab]'
+	$(BIN)/jupyter kernelspec install pipeline/kernels/storehealth --sys-prefix --name storehealth > /dev/null
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: $(STAMP)
