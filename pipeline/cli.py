@@ -407,9 +407,10 @@ def _metrics_result(
 ) -> dict | list[dict] | pd.DataFrame:
     """The figures the command prints, after writing the --csv/--parquet breakdown if asked."""
     from pipeline import metrics as m
-    from pipeline.table_export import write_table
 
     if csv_path or parquet_path:
+        from pipeline.table_export import write_table
+
         if table == "policy" or policy:
             frame = m.policy_standing(con, last, stores)
         elif table == "backlog":

@@ -10,15 +10,17 @@ from __future__ import annotations
 import tomllib
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import duckdb
-import pandas as pd
 
 from pipeline.config import POLICIES_FILE
 from pipeline.database import build_model, build_view, sql_text
 from pipeline.errors import InputError
 from pipeline.i18n import _
+
+if TYPE_CHECKING:  # pandas costs half a second to import: only the DataFrame API needs it
+    import pandas as pd
 
 By = Literal["week", "month"] | None
 Per = Literal["store", "platform"] | None
@@ -40,6 +42,7 @@ def _select(
     by: By = None,
     per: Per = None,
     as_of: datetime | None = None,
+    facts: bool = True,
 ) -> None:
     """Set the parameters every metrics model reads, after checking the store names."""
     if by not in (None, *BY_CHOICES) or per not in (None, *PER_CHOICES):
@@ -63,8 +66,12 @@ def _select(
         con.executemany("insert into metrics_stores values (?)", [[s] for s in chosen])
     build_model(con, "metrics_periods")
     build_model(con, "metrics_scopes")
-    # A view: a copy of every order in a long window would cost more than the figures.
+    con.execute(sql_text("metrics_bounds"))
+    # A view: a copy of every (wide) order in a long window would cost more than the figures.
     build_view(con, "metrics_window_orders")
+    if facts:
+        # What the summary, reason and cause models count, worked out in one scan for all three.
+        build_view(con, "metrics_window_facts")
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
@@ -231,7 +238,7 @@ def repeat_offenders(
 ) -> pd.DataFrame:
     """Products with the most seller-fault closures in the window: closures, orders, share,
     commonest reason (product titles come from buyers' carts: escape them in HTML)."""
-    _select(con, stores, date_from, date_to, per=per)
+    _select(con, stores, date_from, date_to, per=per, facts=False)
     return _model(con, "metrics_repeat_offenders", per)
 
 
@@ -240,7 +247,7 @@ def open_backlog(
 ) -> pd.DataFrame:
     """Orders awaiting shipment as of `as_of` (default now), soonest deadline first."""
     today = (as_of or datetime.now()).date()
-    _select(con, stores, today, today, as_of=as_of)
+    _select(con, stores, today, today, as_of=as_of, facts=False)
     return con.execute(sql_text("metrics_open_backlog")).df()
 
 
@@ -301,7 +308,7 @@ def policy_records(
 
 
 def _plain(value: object) -> object:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+    if value is None or (isinstance(value, float) and value != value) or type(value).__name__ == "NaTType":
         return None
     if isinstance(value, date):
         return value.isoformat()

@@ -3,7 +3,7 @@
 -- the raw text the platform (or the buyer) gave most often for it; by count, then code.
 with
 
-window_orders as (select * from metrics_window_orders),
+facts as (select * from metrics_window_facts),
 
 periods as (select * from metrics_periods where not is_comparison),
 
@@ -16,8 +16,8 @@ per_reason as (
         cancel_reason as reason,
         count(*) as count,
         mode(cancel_reason_raw) as raw_text
-    from window_orders
-    where status = 'closed' and cancel_reason is not null
+    from facts
+    where cancel_reason is not null
     group by period_start, scope_key, cancel_reason
 ),
 

@@ -3,7 +3,7 @@
 -- order creation to close (orders with a close time); by count, then code.
 with
 
-window_orders as (select * from metrics_window_orders),
+facts as (select * from metrics_window_facts),
 
 periods as (select * from metrics_periods where not is_comparison),
 
@@ -14,11 +14,10 @@ per_cause as (
         close_cause as cause,
         count(*) as count,
         count(*) filter (where cause_inferred) as inferred,
-        quantile_cont(epoch(closed_at - created_at) / 3600, 0.5) as median_hours_to_close,
-        quantile_cont(epoch(closed_at - created_at) / 3600, 0.9) as p90_hours_to_close,
-        count(closed_at) as with_close_time
-    from window_orders
-    where status = 'closed'
+        quantile_cont(hours_to_close, [0.5, 0.9]) as hours_quantiles,
+        count(hours_to_close) as with_close_time
+    from facts
+    where closed
     group by period_start, scope_key, close_cause
 ),
 
@@ -33,8 +32,8 @@ final as (
             partition by per_cause.period_start, per_cause.scope_key
         ) as share,
         per_cause.inferred,
-        round(per_cause.median_hours_to_close, 1) as median_hours_to_close,
-        round(per_cause.p90_hours_to_close, 1) as p90_hours_to_close,
+        round(per_cause.hours_quantiles[1], 1) as median_hours_to_close,
+        round(per_cause.hours_quantiles[2], 1) as p90_hours_to_close,
         per_cause.with_close_time
     from per_cause
     join periods using (period_start)

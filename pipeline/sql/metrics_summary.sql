@@ -11,7 +11,7 @@
 -- before (week over week, month over month); *_rate_change is the difference.
 with
 
-window_orders as (select * from metrics_window_orders),
+facts as (select * from metrics_window_facts),
 
 periods as (select * from metrics_periods),
 
@@ -22,24 +22,15 @@ counts as (
         period_start,
         scope_key,
         count(*) as orders,
-        count(*) filter (where paid_at is not null) as paid_orders,
-        count(*) filter (where status = 'closed') as closed_orders,
-        count(*) filter (
-            where paid_at is not null and shipped_at is null and status = 'closed' and seller_fault
-        ) as sold_not_shipped,
-        count(*) filter (where shipped_at is not null and ship_deadline is not null)
-            as shipped_with_deadline,
-        count(*) filter (
-            where shipped_at is not null and ship_deadline is not null
-              and shipped_at >= date_trunc('day', ship_deadline) + interval 1 day
-        ) as late_shipments,
-        count(*) filter (where status = 'closed' and cancel_reason is not null) as cancellations,
-        count(*) filter (
-            where status = 'closed' and cancel_reason is not null and seller_fault
-        ) as seller_fault_cancellations,
-        count(*) filter (where status = 'closed' and shipped_at is null and seller_fault)
-            as pre_fulfilment_cancellations
-    from window_orders
+        count(*) filter (where paid) as paid_orders,
+        count(*) filter (where closed) as closed_orders,
+        count(*) filter (where paid and not shipped and closed and seller_fault) as sold_not_shipped,
+        count(*) filter (where shipped_with_deadline) as shipped_with_deadline,
+        count(*) filter (where shipped_with_deadline and late) as late_shipments,
+        count(cancel_reason) as cancellations,
+        count(cancel_reason) filter (where seller_fault) as seller_fault_cancellations,
+        count(*) filter (where closed and not shipped and seller_fault) as pre_fulfilment_cancellations
+    from facts
     group by period_start, scope_key
 ),
 

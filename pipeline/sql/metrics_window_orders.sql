@@ -6,39 +6,32 @@ with
 
 orders as (select * from orders_current),
 
-params as (select * from metrics_params),
-
 stores as (select * from metrics_stores),
 
-bounds as (
-    select
-        min(period_start) filter (where is_comparison) as comparison_start,
-        min(period_start) filter (where not is_comparison) as first_start
-    from metrics_periods
-),
-
+-- The bounds are variables (set by metrics_bounds), not subqueries, so that DuckDB compares
+-- them while it reads the table and skips the row groups outside the window.
 chosen as (
     select orders.*
     from orders
     semi join stores using (store)
-    where (
-        orders.created_at >= (select date_from from params)
-        and orders.created_at < (select date_to from params) + interval 1 day
-    ) or (
-        orders.created_at >= (select comparison_start from bounds)
-        and orders.created_at < (select first_start from bounds)
-    )
+    where orders.created_at >= getvariable('metrics_lower')
+      and orders.created_at < getvariable('metrics_upper')
+      and not coalesce(
+          orders.created_at >= getvariable('metrics_gap_from')
+          and orders.created_at < getvariable('metrics_gap_to'),
+          false
+      )
 ),
 
 final as (
     select
         chosen.*,
-        case (select period from params)
+        case getvariable('metrics_period')
             when 'week' then date_trunc('week', chosen.created_at)
             when 'month' then date_trunc('month', chosen.created_at)
-            else (select date_from from params)
+            else getvariable('metrics_lower')
         end::date as period_start,
-        case (select per from params)
+        case getvariable('metrics_per')
             when 'store' then chosen.store
             when 'platform' then chosen.platform
             else '*'

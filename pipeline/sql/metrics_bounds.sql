@@ -1,0 +1,13 @@
+-- Metrics: the created_at bounds of the orders a window reads, as variables the table scan can
+-- use: from the comparison period's start (or the window's first day) to the end of its last
+-- day, less the days between the first period's start and the window's first day (a window
+-- that starts mid-week compares with the whole week before, not with its own first days);
+-- and what the window's orders are grouped by.
+set variable metrics_lower = (select min(period_start)::timestamp from metrics_periods);
+set variable metrics_upper = (select date_to::timestamp + interval 1 day from metrics_params);
+set variable metrics_gap_from = (
+    select min(period_start)::timestamp from metrics_periods where not is_comparison
+);
+set variable metrics_gap_to = (select date_from::timestamp from metrics_params);
+set variable metrics_period = (select period from metrics_params);
+set variable metrics_per = (select per from metrics_params);
