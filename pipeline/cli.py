@@ -66,15 +66,21 @@ def _use_lang(lang: str | None, as_json: bool = False) -> None:
     set_language("en" if as_json else lang)
 
 
-STORE_NAME = re.compile(r"^[\w][\w.\-]{0,63}$")
+STORE_NAME = re.compile(r"[\w][\w.\-]{0,63}")
 
 
 def _db(db: Path | None) -> Path:
     return db if db is not None else default_db_path()
 
 
+def _check_out(out_dir: Path | None) -> None:
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise InputError(_("this is a file, not a folder for the reports"), path=out_dir,
+                         fix=_("give --out a folder (it is created if missing)"))  # fmt: skip
+
+
 def _check_store(store: str) -> str:
-    if not STORE_NAME.match(store) or ".." in store:
+    if not STORE_NAME.fullmatch(store) or ".." in store:
         raise UsageError(
             _("store name {store!r} is not allowed: use letters, digits, '.', '-' or '_' "
               "(at most 64, no path separators)", store=store)
@@ -256,6 +262,8 @@ def status(
     from pipeline.status import store_status
 
     try:
+        if store is not None:
+            _check_store(store)
         report = _read_history(db, lambda con: store_status(con, store=store))
         if store is not None and not report["stores"]:
             raise InputError(_("no store named {store!r} in the history", store=store),
@@ -555,6 +563,7 @@ def report(
         for name in store or []:
             _check_store(name)
         period = parse_period(week=week, month=month, date_from=date_from, date_to=date_to)
+        _check_out(out_dir)
         jobs = plan(
             kind, stores=store or [], all_stores=all_stores, period=period, db_path=_db(db), out_dir=out_dir
         )
@@ -690,6 +699,7 @@ def run(
         week_period = parse_period(week=week) if week else None
         month_period = parse_period(month=month) if month else None
         run_today = _parse_day("--today", today) if today else None
+        _check_out(out_dir)
         options = default_options(
             db_path=_db(db), exports_root=exports, out_dir=out_dir, today=run_today,
             week=week_period, month=month_period, dry_run=dry_run,

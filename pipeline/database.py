@@ -119,11 +119,29 @@ def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             time.sleep(0.25)
 
 
+def _check_database_file(db_path: Path) -> None:
+    """Refuse a --db that is a folder or another kind of file: DuckDB would open an export
+    (.csv, .parquet ...) as a throw-away in-memory database, and the ingest would be lost."""
+    if db_path.is_dir():
+        raise InputError(_("this is a folder, not a history database"), path=db_path,
+                         fix=_("give a file path, e.g. data/storehealth.duckdb"))  # fmt: skip
+    if db_path.is_file() and db_path.stat().st_size > 0:
+        with db_path.open("rb") as fh:
+            header = fh.read(12)
+        if header[8:12] != b"DUCK":
+            raise InputError(
+                _("this file is not a storehealth history (a DuckDB database); it was left untouched"),
+                path=db_path,
+                fix=_("give --db the history's .duckdb file, or a new path to start one"),
+            )
+
+
 def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection with the schema up to date and the vocabulary and macros loaded."""
     from pipeline import migrations
 
     db_path = Path(db_path)
+    _check_database_file(db_path)
     if read_only and not db_path.exists():
         raise InputError(
             _("there is no history database yet"),

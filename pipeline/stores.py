@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 
-STORE_NAME = re.compile(r"^[\w][\w.\-]{0,63}$")
+STORE_NAME = re.compile(r"[\w][\w.\-]{0,63}")
 PLATFORMS = ("aliexpress", "ebay", "1688")
 KEYS = {"platform", "display_name", "currency", "owner", "lang"}
 
@@ -30,7 +30,7 @@ class StoreConfig:
 
 
 def valid_store_name(name: str) -> bool:
-    return bool(STORE_NAME.match(name)) and ".." not in name
+    return bool(STORE_NAME.fullmatch(name)) and ".." not in name
 
 
 def load_stores_file(path: Path) -> dict[str, StoreConfig]:

@@ -437,3 +437,18 @@ def test_platform_option_that_does_not_fit_the_file_is_refused(tmp_path: Path, c
 
     unknown = cli("ingest", path, "--store", "s1", "--platform", "amazon")
     assert unknown.exit_code == 2
+
+
+@pytest.mark.parametrize(("cell", "amount"), [
+    ("US $1,234.50", Decimal("1234.50")), ("$9.99", Decimal("9.99")), ("12.50", Decimal("12.50")),
+    ("EUR 12.50", Decimal("12.50")), ("12.50 元", Decimal("12.50")), ("-3.00", Decimal("-3.00")),
+    ("1 x 12.34", None), ("12abc34", None), ("", None), ("free", None),
+])  # fmt: skip
+def test_an_amount_cell_holds_one_number_or_none(tmp_path: Path, cell: str, amount: Decimal | None) -> None:
+    from pipeline.database import connect
+
+    con = connect(tmp_path / "h.duckdb")
+    try:
+        assert con.execute("select parse_amount(?)", [cell]).fetchone()[0] == amount
+    finally:
+        con.close()

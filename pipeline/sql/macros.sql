@@ -32,7 +32,10 @@ create or replace temp macro parse_amount(s) as
         when s like '$%' then try_cast(trim(replace(s[2:], ',', '')) as decimal(18, 2))
         else coalesce(
             try_cast(s as decimal(18, 2)),
-            try_cast(replace(regexp_replace(s, '[^0-9.,-]', '', 'g'), ',', '') as decimal(18, 2))
+            -- one number in the cell, among currency signs or codes ("EUR 12.50", "12.50 元");
+            -- a cell with two numbers ("1 x 12.34") is no amount at all
+            try_cast(replace(nullif(regexp_extract(
+                s, '^[^0-9.-]*(-?[0-9][0-9,]*(\.[0-9]+)?)[^0-9]*$', 1), ''), ',', '') as decimal(18, 2))
         )
     end;
 
