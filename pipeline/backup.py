@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.errors import InputError
+from pipeline.ingest import file_sha256
 from pipeline.salt import read_salt, salt_path, write_salt
 
 MANIFEST = "manifest.json"
@@ -36,14 +37,6 @@ class BackupSummary:
     folder: Path
     rows: dict[str, int]
     schema_version: int
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fingerprint(salt: str | None) -> str | None:
@@ -70,7 +63,7 @@ def backup(con: duckdb.DuckDBPyConnection, db_path: Path, folder: Path) -> Backu
             con.execute(f"copy (select * from {table}) to '{_quoted(target)}' (format parquet)")
             rows[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
             columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
-            tables[table] = {"file": target.name, "rows": rows[table], "sha256": _sha256(target),
+            tables[table] = {"file": target.name, "rows": rows[table], "sha256": file_sha256(target),
                              "columns": columns}  # fmt: skip
         version = schema_version(con)
         con.execute("commit")
@@ -120,7 +113,7 @@ def read_manifest(folder: Path) -> dict:
         path = folder / entry["file"]
         if not path.is_file() or path.name != f"{table}.parquet":
             raise InputError(f"the backup has no file for table {table}", path=path)
-        if _sha256(path) != entry["sha256"]:
+        if file_sha256(path) != entry["sha256"]:
             raise InputError(
                 f"the {table} file does not match its checksum: it was changed or damaged",
                 path=path,
