@@ -202,9 +202,8 @@ def _check_history(options: RunOptions, fresh: set[str], summary: RunSummary, we
     for p in summary.standings:
         if p["standing"] == "breach":
             summary.warnings.append(
-                _("{store}: {policy} is {rate} over {days} days, past the {limit} limit: the platform "
-                  "may restrict the store", store=p["store"], policy=label("policy", p["policy"]),
-                  rate=percent(p["rate"]),
+                _("{store}: {policy} is {rate} over {days} days, past its {limit} limit",
+                  store=p["store"], policy=label("policy", p["policy"]), rate=percent(p["rate"]),
                   days=p["window_days"], limit=percent(p["breach"]))
             )  # fmt: skip
     for store in status["stores"]:
@@ -212,11 +211,13 @@ def _check_history(options: RunOptions, fresh: set[str], summary: RunSummary, we
         summary.warnings += [_("{store}: {warning}", store=name, warning=w) for w in store["warnings"]]
         age = store["latest_export_age_days"]
         stale = age is not None and age > STALE_EXPORT_DAYS
+        latest = options.today - timedelta(days=age or 0)
         if name not in fresh and age is not None and age > MISSING_EXPORT_DAYS and not stale:
             summary.warnings.append(
-                _("{store}: no new export this week; the latest is {age} days old. Export now, or "
-                  "orders from before {day} will be lost for good", store=name, age=age,
-                  day=f"{options.today - timedelta(days=EXPORT_WINDOW_DAYS - age):%Y-%m-%d}")
+                _("{store}: no new export this week; the latest is {age} days old ({latest}). Export "
+                  "before {deadline}, or orders created after {latest} start to be lost for good",
+                  store=name, age=age, latest=f"{latest:%Y-%m-%d}",
+                  deadline=f"{latest + timedelta(days=EXPORT_WINDOW_DAYS):%Y-%m-%d}")
             )  # fmt: skip
         for unknown in store["unknown_values"]:
             summary.warnings.append(
