@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.ingest import file_sha256
 from pipeline.salt import read_salt, salt_path, write_salt
 
@@ -50,7 +51,8 @@ def backup(con: duckdb.DuckDBPyConnection, db_path: Path, folder: Path) -> Backu
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
         raise InputError(
-            "the backup folder is not empty", path=folder, fix="give a new folder, e.g. backups/2024-06-03"
+            _("the backup folder is not empty"), path=folder,
+            fix=_("give a new folder, e.g. backups/2024-06-03"),
         )
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
@@ -96,28 +98,28 @@ def read_manifest(folder: Path) -> dict:
     manifest_file = folder / MANIFEST
     if not manifest_file.is_file():
         raise InputError(
-            "this is not a storehealth backup (no manifest.json)",
+            _("this is not a storehealth backup (no manifest.json)"),
             path=folder,
-            fix="give the folder that `storehealth backup` wrote",
+            fix=_("give the folder that `storehealth backup` wrote"),
         )
     try:
         manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"the manifest is damaged ({exc})", path=manifest_file) from None
+        raise InputError(_("the manifest is damaged ({error})", error=exc), path=manifest_file) from None
     if manifest.get("format") != FORMAT or set(manifest.get("tables", {})) != set(TABLES):
         raise InputError(
-            "the manifest does not describe a storehealth backup", path=manifest_file,
-            fix="give the folder that `storehealth backup` wrote",
+            _("the manifest does not describe a storehealth backup"), path=manifest_file,
+            fix=_("give the folder that `storehealth backup` wrote"),
         )  # fmt: skip
     for table, entry in manifest["tables"].items():
         path = folder / entry["file"]
         if not path.is_file() or path.name != f"{table}.parquet":
-            raise InputError(f"the backup has no file for table {table}", path=path)
+            raise InputError(_("the backup has no file for table {table}", table=table), path=path)
         if file_sha256(path) != entry["sha256"]:
             raise InputError(
-                f"the {table} file does not match its checksum: it was changed or damaged",
+                _("the {table} file does not match its checksum: it was changed or damaged", table=table),
                 path=path,
-                fix="restore from another backup",
+                fix=_("restore from another backup"),
             )
     return manifest
 
@@ -134,16 +136,18 @@ def restore(folder: Path, db_path: Path, *, force: bool = False) -> tuple[dict[s
     manifest = read_manifest(folder)
     if manifest["schema_version"] > SCHEMA_VERSION:
         raise InputError(
-            f"the backup was made by a newer storehealth (schema version {manifest['schema_version']})",
+            _("the backup was made by a newer storehealth (schema version {version})",
+              version=manifest["schema_version"]),
             path=folder,
-            fix="upgrade storehealth, then restore",
+            fix=_("upgrade storehealth, then restore"),
         )
     db_path = Path(db_path)
     if db_path.exists() and not force:
         raise InputError(
-            "a history database is already there",
+            _("a history database is already there"),
             path=db_path,
-            fix="restore to another --db path, or add --force to replace it (it is kept as .before-restore)",
+            fix=_("restore to another --db path, or add --force to replace it "
+                  "(it is kept as .before-restore)"),
         )
     db_path.parent.mkdir(parents=True, exist_ok=True)
     building = db_path.with_name(f".{db_path.name}.restoring")
@@ -155,9 +159,10 @@ def restore(folder: Path, db_path: Path, *, force: bool = False) -> tuple[dict[s
     salt_inside = manifest["schema_version"] < 2  # version 1 kept the salt in its settings table
     if not salt_inside and salt_then and _fingerprint(salt_now) != salt_then:
         warnings.append(
-            "the buyer-hash salt beside this database is not the one the backup was made with: "
-            "buyers seen from now on will not match earlier ones. Copy the original "
-            f"{salt_path(Path(manifest['source'])).name} file next to the database to keep them comparable"
+            _("the buyer-hash salt beside this database is not the one the backup was made with: "
+              "buyers seen from now on will not match earlier ones. Copy the original "
+              "{file} file next to the database to keep them comparable",
+              file=salt_path(Path(manifest["source"])).name)
         )
     if salt_now is not None and not salt_inside:
         write_salt(building, salt_now)
@@ -190,10 +195,10 @@ def _load(folder: Path, manifest: dict, building: Path, connect) -> dict[str, in
             rows[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
             if rows[table] != manifest["tables"][table]["rows"]:
                 raise InputError(
-                    f"{table}: {rows[table]} rows restored, the manifest says "
-                    f"{manifest['tables'][table]['rows']}",
+                    _("{table}: {restored} rows restored, the manifest says {expected}",
+                      table=table, restored=rows[table], expected=manifest["tables"][table]["rows"]),
                     path=path,
-                    fix="restore from another backup",
+                    fix=_("restore from another backup"),
                 )
         next_id = con.execute("select coalesce(max(file_id), 0) + 1 from ingested_files").fetchone()[0]
         con.execute("commit")

@@ -14,6 +14,7 @@ import duckdb
 
 from pipeline.database import sql_text
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.salt import ensure_salt, read_salt, salt_path, write_salt
 
 SCHEMA_VERSION = 2
@@ -42,9 +43,9 @@ def _v2_salt_leaves_the_database(con: duckdb.DuckDBPyConnection, db_path: Path) 
         write_salt(db_path, row[0])
     elif existing != row[0]:
         raise InputError(
-            "the buyer-hash salt beside this database is not the one the database was made with",
+            _("the buyer-hash salt beside this database is not the one the database was made with"),
             path=salt_path(db_path),
-            fix="move that file away (it belongs to another history) and run the command again",
+            fix=_("move that file away (it belongs to another history) and run the command again"),
         )
     con.execute("delete from settings where key = 'buyer_salt'")
 
@@ -59,10 +60,10 @@ def upgrade(con: duckdb.DuckDBPyConnection, db_path: Path) -> int:
     before = schema_version(con)
     if before > SCHEMA_VERSION:
         raise InputError(
-            f"this history was written by a newer storehealth (schema version {before}; this one "
-            f"knows up to {SCHEMA_VERSION})",
+            _("this history was written by a newer storehealth (schema version {version}; this one "
+              "knows up to {latest})", version=before, latest=SCHEMA_VERSION),
             path=db_path,
-            fix="upgrade storehealth (git pull, then make demo or pip install -e .)",
+            fix=_("upgrade storehealth (git pull, then make demo or pip install -e .)"),
         )
     if before == 0:
         con.execute("begin")

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 
 
 def salt_path(db_path: Path) -> Path:
@@ -29,9 +30,9 @@ def read_salt(db_path: Path) -> str | None:
     value = path.read_text(encoding="ascii").strip()
     if len(value) < 16:
         raise InputError(
-            "the buyer-hash salt file is damaged",
+            _("the buyer-hash salt file is damaged"),
             path=path,
-            fix="restore it from where you keep it; without it new buyer hashes will not match old ones",
+            fix=_("restore it from where you keep it; without it new buyer hashes will not match old ones"),
         )
     return value
 

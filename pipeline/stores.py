@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 
 STORE_NAME = re.compile(r"[\w][\w.\-]{0,63}")
 PLATFORMS = ("aliexpress", "ebay", "1688")
@@ -40,30 +41,33 @@ def load_stores_file(path: Path) -> dict[str, StoreConfig]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"cannot read it ({exc})", path=path, fix="fix the TOML syntax") from None
+        raise InputError(
+            _("cannot read it ({error})", error=exc), path=path, fix=_("fix the TOML syntax")
+        ) from None
     stores = {}
     for name, table in data.items():
         if not isinstance(table, dict):
             raise InputError(
-                f"{name!r} must be a table such as [{name}]", path=path,
-                fix="see the README's stores.toml example",
+                _("{name!r} must be a table such as [{name}]", name=name), path=path,
+                fix=_("see the README's stores.toml example"),
             )  # fmt: skip
         if not valid_store_name(name):
-            raise InputError(f"store name {name!r} is not allowed", path=path,
-                             fix="use letters, digits, '.', '-' or '_'")  # fmt: skip
+            raise InputError(_("store name {name!r} is not allowed", name=name), path=path,
+                             fix=_("use letters, digits, '.', '-' or '_'"))  # fmt: skip
         unknown = set(table) - KEYS
         if unknown:
             raise InputError(
-                f"[{name}] has unknown keys: {', '.join(sorted(unknown))}", path=path,
-                fix=f"use only {', '.join(sorted(KEYS))}",
+                _("[{name}] has unknown keys: {keys}", name=name, keys=", ".join(sorted(unknown))),
+                path=path, fix=_("use only {keys}", keys=", ".join(sorted(KEYS))),
             )  # fmt: skip
         if table.get("platform") not in (None, *PLATFORMS):
             raise InputError(
-                f"[{name}] platform {table['platform']!r} is not one of {', '.join(PLATFORMS)}",
-                path=path, fix="leave it out to detect the platform from the headers",
+                _("[{name}] platform {platform!r} is not one of {platforms}",
+                  name=name, platform=table["platform"], platforms=", ".join(PLATFORMS)),
+                path=path, fix=_("leave it out to detect the platform from the headers"),
             )  # fmt: skip
         if table.get("lang") not in (None, "zh", "en"):
-            raise InputError(f"[{name}] lang must be \"zh\" or \"en\"", path=path)
+            raise InputError(_("[{name}] lang must be \"zh\" or \"en\"", name=name), path=path)
         stores[name] = StoreConfig(name=name, **{k: str(v) for k, v in table.items()})
     return stores
 
@@ -80,7 +84,7 @@ def drop_folders(exports_root: Path) -> tuple[list[tuple[str, Path]], list[str]]
             folders.append((entry.name, entry))
         else:
             warnings.append(
-                f"{entry}: the folder name is not a valid store name (letters, digits, '.', '-', '_'); "
-                "its files were not ingested"
+                _("{folder}: the folder name is not a valid store name (letters, digits, '.', '-', '_'); "
+                  "its files were not ingested", folder=entry)
             )
     return folders, warnings

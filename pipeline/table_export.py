@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -29,7 +30,7 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> int:
     path = Path(path)
     if not path.parent.is_dir():
         raise InputError(
-            "the folder to write into does not exist", path=path, fix="create it, or pick another path"
+            _("the folder to write into does not exist"), path=path, fix=_("create it, or pick another path")
         )
     if fmt == "csv":
         frame = frame.copy()
@@ -46,7 +47,7 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> int:
             frame.to_parquet(tmp, index=False)
         os.replace(tmp, path)
     except OSError as exc:
-        raise InputError(f"cannot write the file ({exc.strerror})", path=path) from None
+        raise InputError(_("cannot write the file ({reason})", reason=exc.strerror), path=path) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

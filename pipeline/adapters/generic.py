@@ -10,6 +10,7 @@ import yaml
 
 from pipeline.adapters import RAW_FIELDS, PlatformSpec
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.text import normalize_header, value_keys
 from pipeline.vocabulary import canonical_codes
 
@@ -57,7 +58,7 @@ def _bad(path: Path, problem: str) -> InputError:
     return InputError(
         problem,
         path=path,
-        fix="correct the mapping file; the README's 'Mapping files' section has a full example",
+        fix=_("correct the mapping file; the README's 'Mapping files' section has a full example"),
     )
 
 
@@ -65,23 +66,25 @@ def _load_document(path: Path) -> dict:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise _bad(path, f"cannot read the mapping file ({exc})") from None
+        raise _bad(path, _("cannot read the mapping file ({error})", error=exc)) from None
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
             data = yaml.safe_load(text) or {}
         else:
             data = tomllib.loads(text)
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-        raise _bad(path, f"the mapping file is not valid {path.suffix[1:].upper()}: {exc}") from None
+        raise _bad(path, _("the mapping file is not valid {format}: {error}",
+                           format=path.suffix[1:].upper(), error=exc)) from None
     if not isinstance(data, dict):
-        raise _bad(path, "the mapping file must hold tables such as [columns] and [status]")
+        raise _bad(path, _("the mapping file must hold tables such as [columns] and [status]"))
     return data
 
 
 def _check_code(path: Path, kind: str, code: object, where: str) -> str:
     allowed = canonical_codes()[kind]
     if not isinstance(code, str) or code not in allowed:
-        raise _bad(path, f"{where}: {code!r} is not a {kind} code (one of {', '.join(allowed)})")
+        raise _bad(path, _("{where}: {code!r} is not a {kind} code (one of {codes})",
+                           where=where, code=code, kind=kind, codes=", ".join(allowed)))
     return code
 
 
@@ -90,27 +93,28 @@ def load_mapping(path: Path) -> Mapping:
     path = Path(path)
     if not path.is_file():
         raise InputError(
-            "the mapping file does not exist", path=path, fix="give the path of a .toml or .yaml file"
+            _("the mapping file does not exist"), path=path, fix=_("give the path of a .toml or .yaml file")
         )
     data = _load_document(path)
     columns = data.get("columns")
     if not isinstance(columns, dict):
-        raise _bad(path, "a [columns] table naming the source column of each field is missing")
+        raise _bad(path, _("a [columns] table naming the source column of each field is missing"))
     for name, header in columns.items():
         if name not in RAW_FIELDS:
-            raise _bad(path, f"[columns] {name!r} is not a field (one of {', '.join(RAW_FIELDS)})")
+            raise _bad(path, _("[columns] {name!r} is not a field (one of {fields})",
+                               name=name, fields=", ".join(RAW_FIELDS)))
         if not isinstance(header, str) or not header.strip():
-            raise _bad(path, f"[columns] {name} must name a source column")
+            raise _bad(path, _("[columns] {name} must name a source column", name=name))
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
-        raise _bad(path, f"[columns] must map {', '.join(missing)}")
+        raise _bad(path, _("[columns] must map {fields}", fields=", ".join(missing)))
     mapping = Mapping(path=path, columns=dict(columns), currency=data.get("source", {}).get("currency"))
     for raw, target in (data.get("status") or {}).items():
         where = f"[status] {raw!r}"
         if isinstance(target, str):
             target = {"status": target}
         if not isinstance(target, dict) or "status" not in target:
-            raise _bad(path, f"{where} must be a status code or a table with `status`")
+            raise _bad(path, _("{where} must be a status code or a table with `status`", where=where))
         status = _check_code(path, "status", target["status"], where)
         cause = target.get("close_cause")
         reason = target.get("cancel_reason")
@@ -129,5 +133,5 @@ def load_mapping(path: Path) -> Mapping:
                     row = ("cancel_reason", key, None, None, code)
                 mapping.value_rows.append(row)
     if not any(row[0] == "status" for row in mapping.value_rows):
-        raise _bad(path, "a [status] table mapping the source statuses is missing")
+        raise _bad(path, _("a [status] table mapping the source statuses is missing"))
     return mapping

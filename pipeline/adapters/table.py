@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 from pipeline.adapters import RAW_FIELDS, PlatformSpec, detect_platform, platform_specs
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.readers import Sheet
 from pipeline.text import normalize_header
 
@@ -84,21 +85,25 @@ def build_raw_export(
         if all(_is_blank(r) for r in sheet.rows):
             if sheet.table.num_rows > len(sheet.rows):
                 export.warnings.append(
-                    f"sheet {sheet.name!r} starts with {len(sheet.rows)} blank rows and was skipped"
+                    _("sheet {sheet!r} starts with {count} blank rows and was skipped",
+                      sheet=sheet.name, count=len(sheet.rows))
                 )
             continue
         found = _header_row(sheet.rows, choose)
         if found is None:
             if first_seen is None:
                 first_seen = [normalize_header(c) for c in _first_nonblank(sheet.rows)]
-            export.warnings.append(f"sheet {sheet.name!r} has no order header row and was skipped")
+            export.warnings.append(
+                _("sheet {sheet!r} has no order header row and was skipped", sheet=sheet.name)
+            )
             continue
         index, headers, name = found
         if export.platform and export.platform != name:
             raise InputError(
-                f"sheet {sheet.name!r} looks like a {name} export but an earlier sheet is {export.platform}",
+                _("sheet {sheet!r} looks like a {platform} export but an earlier sheet is {earlier}",
+                  sheet=sheet.name, platform=name, earlier=export.platform),
                 path=path,
-                fix="split the sheets into separate files, one platform each",
+                fix=_("split the sheets into separate files, one platform each"),
             )
         export.platform = name
         table = _sheet_table(export, sheet, index, headers, spec or specs[name])
@@ -123,23 +128,24 @@ def _first_nonblank(rows: list[list[str]]) -> list[str]:
 
 
 def _no_header_error(path: Path, spec: PlatformSpec | None, seen: list[str] | None) -> InputError:
-    shown = ", ".join(h for h in (seen or []) if h)[:300] or "no headers at all"
+    shown = ", ".join(h for h in (seen or []) if h)[:300] or _("no headers at all")
     if spec is None and seen:
         likely = max(platform_specs().values(), key=lambda s: s.score(seen))
         if likely.score(seen) >= 2:
             spec = likely
     if spec is not None:
         missing = spec.missing_required(seen or [])
-        wanted = ", ".join(spec.first_spelling(m) for m in missing) or "the required columns"
+        wanted = ", ".join(spec.first_spelling(m) for m in missing) or _("the required columns")
         return InputError(
-            f"the {spec.name} export is missing required column(s) {wanted} (found: {shown})",
+            _("the {platform} export is missing required column(s) {columns} (found: {found})",
+              platform=spec.name, columns=wanted, found=shown),
             path=path,
-            fix="export the full order report from the back-end, or fix the column names",
+            fix=_("export the full order report from the back-end, or fix the column names"),
         )
     return InputError(
-        f"the headers match no known platform export (found: {shown})",
+        _("the headers match no known platform export (found: {found})", found=shown),
         path=path,
-        fix=(
+        fix=_(
             "give --platform aliexpress|ebay|1688 if it is one of them, or describe the file "
             "with a mapping file and use --platform generic --mapping FILE"
         ),
@@ -178,16 +184,13 @@ def _sheet_table(
         for row in body.filter(wide).to_pylist():
             order_id = (row[f"c{order_col}"] or "").strip() if order_col is not None else ""
             cells = row.get("n_cells")
-            count = f"{cells} cells where the header has {header_cells}" if cells else (
-                "more cells than the header")
-            export.unreadable.append(
-                (
-                    sheet.name,
-                    row["row_number"],
-                    order_id or None,
-                    f"the row has {count}: cells have shifted, check for an unquoted comma or tab",
-                )
-            )
+            if cells:
+                reason = _("the row has {cells} cells where the header has {header}: cells have shifted, "
+                           "check for an unquoted comma or tab", cells=cells, header=header_cells)
+            else:
+                reason = _("the row has more cells than the header: cells have shifted, check for an "
+                           "unquoted comma or tab")
+            export.unreadable.append((sheet.name, row["row_number"], order_id or None, reason))
         body = body.filter(pc.invert(wide))
     body = _without_oversized_cells(export, sheet.name, body, found, headers)
     arrays = {
@@ -252,14 +255,16 @@ def _without_oversized_cells(
         order_id = None
         if order_col is not None and column != order_col:
             order_id = (body.column(f"c{order_col}")[index].as_py() or "").strip() or None
-        header = headers[column] if column < len(headers) and headers[column] else f"column {column + 1}"
+        header = (headers[column] if column < len(headers) and headers[column]
+                  else _("column {number}", number=column + 1))
         export.unreadable.append(
             (
                 sheet_name,
                 body.column("row_number")[index].as_py(),
                 order_id,
-                f"the {header} cell holds {lengths[column][index].as_py():,} characters, more than "
-                f"a spreadsheet cell can ({MAX_CELL_CHARS:,}): the row is damaged",
+                _("the {header} cell holds {length:,} characters, more than a spreadsheet cell can "
+                  "({limit:,}): the row is damaged",
+                  header=header, length=lengths[column][index].as_py(), limit=MAX_CELL_CHARS),
             )
         )
     return body.filter(pc.invert(over))

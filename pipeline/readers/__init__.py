@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 
 SUPPORTED_SUFFIXES = (".xls", ".xlsx", ".xlsm", ".csv", ".txt", ".tsv")
 
@@ -72,15 +73,15 @@ def read_sheets(path: Path) -> list[Sheet]:
             head = fh.read(4096)
     except OSError as exc:
         raise InputError(
-            f"cannot open the file ({exc.strerror})",
+            _("cannot open the file ({reason})", reason=exc.strerror),
             path=path,
-            fix="check the path and that you may read it",
+            fix=_("check the path and that you may read it"),
         ) from None
     if not head:
         raise InputError(
-            "the file is empty",
+            _("the file is empty"),
             path=path,
-            fix="export the orders again from the seller back-end and ingest the new file",
+            fix=_("export the orders again from the seller back-end and ingest the new file"),
         )
     kind = sniff_format(head)
     if kind in ("xlsx", "xls"):

@@ -14,6 +14,7 @@ from pathlib import Path
 import olefile
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 
 MAX_RECORD = 8224  # BIFF8's largest record body
 BOF, EOF = 0x0809, 0x000A
@@ -21,9 +22,9 @@ BOF, EOF = 0x0809, 0x000A
 
 def _damaged(path: Path, detail: str) -> InputError:
     return InputError(
-        f"the .xls workbook is damaged or truncated ({detail})",
+        _("the .xls workbook is damaged or truncated ({detail})", detail=detail),
         path=path,
-        fix="export it again from the seller back-end, or open it in Excel and save a copy",
+        fix=_("export it again from the seller back-end, or open it in Excel and save a copy"),
     )
 
 
@@ -32,19 +33,19 @@ def check_xls(path: Path) -> None:
     try:
         ole = olefile.OleFileIO(str(path), raise_defects=olefile.DEFECT_INCORRECT)
     except Exception as exc:  # olefile raises OSError and friends for each kind of damage
-        raise _damaged(path, f"container: {str(exc)[:120]}") from None
+        raise _damaged(path, _("container: {error}", error=str(exc)[:120])) from None
     try:
         name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
         if name is None:
-            raise _damaged(path, "no workbook stream")
+            raise _damaged(path, _("no workbook stream"))
         size = ole.get_size(name)
         if size > 2 << 30:
-            raise _damaged(path, "the workbook stream claims more than 2 GiB")
+            raise _damaged(path, _("the workbook stream claims more than 2 GiB"))
         data = ole.openstream(name).read()
     except InputError:
         raise
     except Exception as exc:
-        raise _damaged(path, f"workbook stream: {str(exc)[:120]}") from None
+        raise _damaged(path, _("workbook stream: {error}", error=str(exc)[:120])) from None
     finally:
         ole.close()
     _check_records(path, data)
@@ -58,16 +59,16 @@ def _check_records(path: Path, data: bytes) -> None:
         if kind == 0 and length == 0 and depth == 0:
             break  # zero padding after the last substream
         if length > MAX_RECORD or pos + 4 + length > len(data):
-            raise _damaged(path, f"broken record at byte {pos}")
+            raise _damaged(path, _("broken record at byte {pos}", pos=pos))
         if kind == BOF:
             depth += 1
             substreams += 1
         elif kind == EOF:
             depth -= 1
             if depth < 0:
-                raise _damaged(path, f"unbalanced end of substream at byte {pos}")
+                raise _damaged(path, _("unbalanced end of substream at byte {pos}", pos=pos))
         pos += 4 + length
     if depth != 0 or substreams == 0:
-        raise _damaged(path, "the record stream ends before its last sheet does")
+        raise _damaged(path, _("the record stream ends before its last sheet does"))
     if any(data[pos:]):
-        raise _damaged(path, f"unreadable data after byte {pos}")
+        raise _damaged(path, _("unreadable data after byte {pos}", pos=pos))

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.readers import Sheet
 
 csv.field_size_limit(1 << 30)
@@ -51,9 +52,9 @@ def sniff_encoding(raw: bytes, path: Path) -> str:
     except UnicodeDecodeError:
         pass
     raise InputError(
-        "the file is neither UTF-8, UTF-16 nor GBK/GB18030 text, nor an Excel workbook",
+        _("the file is neither UTF-8, UTF-16 nor GBK/GB18030 text, nor an Excel workbook"),
         path=path,
-        fix="export it again as .xlsx or .csv from the seller back-end",
+        fix=_("export it again as .xlsx or .csv from the seller back-end"),
     )
 
 
@@ -86,12 +87,17 @@ def _zero_run(raw: bytes, path: Path) -> None:
     end = at + ZERO_RUN
     while end < len(raw) and raw[end] == 0:
         end += 1
-    where = "at its end" if end == len(raw) else f"from byte {at:,}"
+    if end == len(raw):
+        problem = _("the file holds {count:,} zero bytes at its end where text should be: it is "
+                    "damaged or its download was cut short, and rows may be missing", count=end - at)
+    else:
+        problem = _("the file holds {count:,} zero bytes from byte {at:,} where text should be: it "
+                    "is damaged or its download was cut short, and rows may be missing",
+                    count=end - at, at=at)
     raise InputError(
-        f"the file holds {end - at:,} zero bytes {where} where text should be: it is damaged "
-        "or its download was cut short, and rows may be missing",
+        problem,
         path=path,
-        fix="export it again from the seller back-end and ingest the new file",
+        fix=_("export it again from the seller back-end and ingest the new file"),
     )
 
 
@@ -103,8 +109,8 @@ def _as_utf8(raw: bytes, path: Path) -> tuple[bytes, list[str]]:
     if encoding == "utf-8-repaired":
         text = raw.decode("utf-8-sig", errors="replace")
         warnings.append(
-            f"{text.count(chr(0xFFFD)):,} bytes are not UTF-8 text (a cell pasted from another "
-            "encoding?) and were read as \ufffd: check the cells that show it"
+            _("{count:,} bytes are not UTF-8 text (a cell pasted from another encoding?) and were "
+              "read as \ufffd: check the cells that show it", count=text.count(chr(0xFFFD)))
         )
         raw = text.encode("utf-8")
     elif encoding == "utf-8-sig":
@@ -114,7 +120,7 @@ def _as_utf8(raw: bytes, path: Path) -> tuple[bytes, list[str]]:
     nuls = raw.count(b"\x00")
     if nuls:
         raw = raw.replace(b"\x00", b"")
-        warnings.append(f"{nuls:,} NUL bytes inside the text were removed")
+        warnings.append(_("{count:,} NUL bytes inside the text were removed", count=nuls))
     return raw, warnings
 
 
@@ -152,31 +158,31 @@ def read_delimited(path: Path) -> list[Sheet]:
     head_text = raw[:HEAD_BYTES].decode("utf-8", errors="ignore")
     if _looks_binary(head_text):
         raise InputError(
-            "this is not a spreadsheet or text export (it holds binary data)",
+            _("this is not a spreadsheet or text export (it holds binary data)"),
             path=path,
-            fix="ingest the .xls, .xlsx or .csv file exported from the seller back-end",
+            fix=_("ingest the .xls, .xlsx or .csv file exported from the seller back-end"),
         )
     if not head_text.strip():
         raise InputError(
-            "the file holds no rows",
+            _("the file holds no rows"),
             path=path,
-            fix="export the orders again from the seller back-end and ingest the new file",
+            fix=_("export the orders again from the seller back-end and ingest the new file"),
         )
     delimiter = _delimiter(head_text)
     try:
         head = _head_records(head_text, delimiter, complete=len(raw) <= HEAD_BYTES)
     except csv.Error as exc:
         raise InputError(
-            f"the text cannot be read as CSV ({exc})",
+            _("the text cannot be read as CSV ({error})", error=exc),
             path=path,
-            fix="open it in Excel and save it again as CSV or .xlsx",
+            fix=_("open it in Excel and save it again as CSV or .xlsx"),
         ) from None
     if not head:
         raise InputError(
-            f"the file's first line is longer than {HEAD_BYTES >> 10} KiB: it is not an order export "
-            "(a header row is a few hundred characters)",
+            _("the file's first line is longer than {kib} KiB: it is not an order export "
+              "(a header row is a few hundred characters)", kib=HEAD_BYTES >> 10),
             path=path,
-            fix="export the orders again from the seller back-end and ingest the new file",
+            fix=_("export the orders again from the seller back-end and ingest the new file"),
         )
     width = _header_width(head)
     table = _parse_all(raw, path, delimiter, width)
@@ -201,10 +207,10 @@ def _parse_all(raw: bytes, path: Path, delimiter: str, width: int) -> pa.Table:
         # that the other rows are read and the adapter can reject the damaged one.
         if len(raw) > MAX_ONE_BLOCK:
             raise InputError(
-                f"a single row is larger than {BLOCK_SIZE >> 20} MiB, and the file too large "
-                "to read in one piece",
+                _("a single row is larger than {mib} MiB, and the file too large to read in one piece",
+                  mib=BLOCK_SIZE >> 20),
                 path=path,
-                fix="open it in Excel to find the damaged row, or export the orders again",
+                fix=_("open it in Excel to find the damaged row, or export the orders again"),
             ) from None
         odd.clear()
         try:
@@ -213,7 +219,7 @@ def _parse_all(raw: bytes, path: Path, delimiter: str, width: int) -> pa.Table:
             raise _unreadable(path, again) from None
     except pa.ArrowTypeError as exc:
         raise _unreadable(path, exc) from None
-    odd_numbers = {number for number, _ in odd}
+    odd_numbers = {number for number, _text in odd}
     total = table.num_rows + len(odd)
     numbers = range(1, total + 1)
     if odd:
@@ -260,7 +266,7 @@ def _read_csv(raw: bytes, names: list[str], delimiter: str, on_odd_row, block_si
 
 def _unreadable(path: Path, exc: Exception) -> InputError:
     return InputError(
-        f"the text cannot be read as CSV ({str(exc).splitlines()[0][:200]})",
+        _("the text cannot be read as CSV ({error})", error=str(exc).splitlines()[0][:200]),
         path=path,
-        fix="open it in Excel and save it again as CSV or .xlsx",
+        fix=_("open it in Excel and save it again as CSV or .xlsx"),
     )

@@ -13,6 +13,7 @@ import fastexcel
 import pyarrow as pa
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.readers import Sheet, sheet_from_table
 from pipeline.readers.biff import check_xls
 from pipeline.readers.zipcheck import check_xlsx
@@ -24,9 +25,9 @@ def _damaged(path: Path, exc: Exception) -> InputError:
     text = str(exc).strip().splitlines()
     detail = text[0][:200] if text else type(exc).__name__
     return InputError(
-        f"the workbook is damaged or truncated and cannot be read ({detail})",
+        _("the workbook is damaged or truncated and cannot be read ({detail})", detail=detail),
         path=path,
-        fix="export it again from the seller back-end, or open it in Excel and save a copy",
+        fix=_("export it again from the seller back-end, or open it in Excel and save a copy"),
     )
 
 

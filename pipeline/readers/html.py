@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.readers import HEAD_ROWS, Sheet
 from pipeline.readers.delimited import mostly_utf8
 
@@ -204,26 +205,27 @@ def read_html(path: Path) -> list[Sheet]:
     size = path.stat().st_size
     if size > MAX_HTML_BYTES:
         raise InputError(
-            f"this is a web page saved with a spreadsheet name, and at {size / 2**20:,.0f} MiB it "
-            f"is larger than storehealth reads as a web page ({MAX_HTML_BYTES >> 20} MiB)",
+            _("this is a web page saved with a spreadsheet name, and at {size:,.0f} MiB it is larger "
+              "than storehealth reads as a web page ({limit} MiB)",
+              size=size / 2**20, limit=MAX_HTML_BYTES >> 20),
             path=path,
-            fix="open it in Excel or WPS and save it as .xlsx, then ingest that file",
+            fix=_("open it in Excel or WPS and save it as .xlsx, then ingest that file"),
         )
     raw = path.read_bytes()
     text = raw.decode(_encoding(raw), errors="replace").replace("\x00", "")
     warnings = []
     if "\ufffd" in text and b"\xef\xbf\xbd" not in raw:
-        warnings.append(f"{text.count(chr(0xFFFD)):,} bytes of the page are not text in its encoding "
-                        "and were read as \ufffd: check the cells that show it")
+        warnings.append(_("{count:,} bytes of the page are not text in its encoding and were read "
+                          "as \ufffd: check the cells that show it", count=text.count(chr(0xFFFD))))
     parser = _Tables()
     parser.feed(text)
     # A table with at most one filled cell per row is layout or a title, not orders.
     tables = [t for t in parser.finish() if any(sum(1 for c in row if c) >= 2 for row in t.rows)]
     if not tables:
         raise InputError(
-            "this is a web page saved with a spreadsheet name, and it holds no table of orders",
+            _("this is a web page saved with a spreadsheet name, and it holds no table of orders"),
             path=path,
-            fix="export the orders again from the seller back-end as .xlsx or .csv and ingest that file",
+            fix=_("export the orders again from the seller back-end as .xlsx or .csv and ingest that file"),
         )
     sheets = []
     for number, table in enumerate(tables, 1):

@@ -18,6 +18,7 @@ import zlib
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 
 # The parts of one .xlsx workbook together, unpacked. A 300,000-order AliExpress export unpacks
 # to about 490 MiB; this is twice that. README, "Limits and settings".
@@ -35,28 +36,28 @@ def _mib(size: int) -> str:
     return f"{size / 2**20:,.0f} MiB"
 
 
-def _too_big(path: Path, detail: str) -> InputError:
+def _too_big(path: Path, size: int) -> InputError:
     return InputError(
-        f"the workbook {detail}, more than storehealth reads "
-        f"(a workbook may unpack to at most {_mib(MAX_WORKBOOK_BYTES)})",
+        _("the workbook unpacks to {size}, more than storehealth reads "
+          "(a workbook may unpack to at most {limit})", size=_mib(size), limit=_mib(MAX_WORKBOOK_BYTES)),
         path=path,
-        fix="export a shorter date range (or save the orders as .csv) and ingest that file",
+        fix=_("export a shorter date range (or save the orders as .csv) and ingest that file"),
     )
 
 
 def _bomb(path: Path, detail: str) -> InputError:
     return InputError(
-        f"the workbook is not a real spreadsheet: {detail} (a 'zip bomb')",
+        _("the workbook is not a real spreadsheet: {detail} (a 'zip bomb')", detail=detail),
         path=path,
-        fix="export the orders again from the seller back-end and ingest the new file",
+        fix=_("export the orders again from the seller back-end and ingest the new file"),
     )
 
 
 def _damaged(path: Path, detail: str) -> InputError:
     return InputError(
-        f"the workbook is damaged or truncated and cannot be read ({detail})",
+        _("the workbook is damaged or truncated and cannot be read ({detail})", detail=detail),
         path=path,
-        fix="export it again from the seller back-end, or open it in Excel and save a copy",
+        fix=_("export it again from the seller back-end, or open it in Excel and save a copy"),
     )
 
 
@@ -69,7 +70,7 @@ def check_xlsx(path: Path) -> None:
         raise _damaged(path, str(exc)[:120] or type(exc).__name__) from None
     total = sum(part.file_size for part in parts)
     if total > MAX_WORKBOOK_BYTES:
-        raise _too_big(path, f"unpacks to {_mib(total)}")
+        raise _too_big(path, total)
     with path.open("rb") as fh:
         for part in parts:
             _check_part(path, fh, part)
@@ -82,14 +83,14 @@ def _check_part(path: Path, fh, part: zipfile.ZipInfo) -> None:
         return  # calamine refuses other methods itself
     if part.file_size > SUSPECT_PART_BYTES and part.file_size > part.compress_size * MAX_PACKING_RATIO:
         ratio = part.file_size // max(part.compress_size, 1)
-        raise _bomb(path, f"its part {part.filename} is packed {ratio:,}:1")
+        raise _bomb(path, _("its part {part} is packed {ratio:,}:1", part=part.filename, ratio=ratio))
     if part.compress_size > part.file_size + part.file_size // 100 + 1024:
-        raise _damaged(path, f"part {part.filename} is larger packed than its declared size")
+        raise _damaged(path, _("part {part} is larger packed than its declared size", part=part.filename))
     # Unpack the start of the part; stop as soon as it passes its declared size.
     fh.seek(part.header_offset)
     header = fh.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise _damaged(path, f"no local header for part {part.filename}")
+        raise _damaged(path, _("no local header for part {part}", part=part.filename))
     name_length, extra_length = struct.unpack_from("<HH", header, 26)
     fh.seek(part.header_offset + 30 + name_length + extra_length)
     packed = fh.read(min(part.compress_size, SAMPLE_BYTES))
@@ -101,15 +102,16 @@ def _check_part(path: Path, fh, part: zipfile.ZipInfo) -> None:
             produced += len(out)
             packed = inflater.unconsumed_tail
             if produced > part.file_size:
-                raise _bomb(path, f"its part {part.filename} unpacks to more than the "
-                                  f"{part.file_size:,} bytes it declares")
+                raise _bomb(path, _("its part {part} unpacks to more than the {size:,} bytes it declares",
+                                    part=part.filename, size=part.file_size))
             if not packed and len(out) < _STEP:
                 break
     except zlib.error as exc:
-        raise _damaged(path, f"part {part.filename}: {exc}") from None
+        raise _damaged(path, _("part {part}: {error}", part=part.filename, error=exc)) from None
     used = min(part.compress_size, SAMPLE_BYTES)
     if used < part.compress_size and produced:
         projected = produced * (part.compress_size / used)
         if projected > MAX_WORKBOOK_BYTES and projected > 4 * part.file_size:
-            raise _bomb(path, f"its part {part.filename} would unpack to about {_mib(int(projected))}, "
-                              f"not the {part.file_size:,} bytes it declares")
+            raise _bomb(path, _("its part {part} would unpack to about {size}, not the {declared:,} bytes "
+                                "it declares", part=part.filename, size=_mib(int(projected)),
+                                declared=part.file_size))
