@@ -120,9 +120,9 @@ def ingest_file(
         result = IngestResult(path=path, outcome="already ingested", store=known[0], platform=known[1])
         if known[0] != store:
             result.warnings.append(
-                f"this file was already ingested for store {known[0]!r} (as {known[2]}), "
-                f"not {store!r}; nothing changed"
-            )
+                _("this file was already ingested for store {known!r} (as {path}), not {store!r}; "
+                  "nothing changed", known=known[0], path=known[2], store=store)
+            )  # fmt: skip
         return result
 
     progress("reading")
@@ -185,13 +185,13 @@ def storage_failure(con: duckdb.DuckDBPyConnection, exc: BaseException) -> Stora
     except duckdb.Error:
         db_file = None
     return StorageError(
-        f"the history could not be written: {reason} (the disk is full or a file-size limit was "
-        "reached). DuckDB gave the write up whole, so the history holds this file completely or "
-        "not at all",
+        _("the history could not be written: {reason} (the disk is full or a file-size limit was "
+          "reached). DuckDB gave the write up whole, so the history holds this file completely or "
+          "not at all", reason=reason),
         path=db_file,
-        fix="free some space, then run the same command again; `storehealth status` shows what "
-        "landed, and a file that already landed is recognised and skipped",
-    )
+        fix=_("free some space, then run the same command again; `storehealth status` shows what "
+              "landed, and a file that already landed is recognised and skipped"),
+    )  # fmt: skip
 
 
 def _stage(
@@ -260,11 +260,12 @@ def _check_rows(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, *, st
     if conflicts:
         order_id, sheets, rows, statuses = conflicts[0]
         several_sheets = raw.sheet_count > 1
-        shown = " and ".join(
-            (f"sheet {sheet!r} " if several_sheets else "") + f"row {r} ({s!r})"
+        shown = _(" and ").join(
+            (_("sheet {sheet!r} row {row} ({status!r})", sheet=sheet, row=r, status=s) if several_sheets
+             else _("row {row} ({status!r})", row=r, status=s))
             for sheet, r, s in zip(sheets[:2], rows[:2], statuses[:2], strict=True)
-        )
-        more = f"; {len(conflicts) - 1} more orders conflict too" if len(conflicts) > 1 else ""
+        )  # fmt: skip
+        more = _("; {count} more orders conflict too", count=len(conflicts) - 1) if len(conflicts) > 1 else ""
         raise InputError(
             _("order {order} appears twice with different content, {shown}{more}. "
               "The file contradicts itself and was refused whole", order=order_id, shown=shown, more=more),
