@@ -23,36 +23,17 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 import plotly.io as pio
 
-# What a seller calls each canonical code (SPEC section 2).
-REASON_LABELS = {
-    "buyer_changed_mind": "Buyer changed their mind",
-    "processing_time_too_long": "Processing time too long",
-    "seller_raised_price": "Seller raised the price",
-    "seller_no_response": "Seller did not answer",
-    "cannot_use_selected_shipping": "Cannot ship by the chosen method",
-    "out_of_stock": "Out of stock",
-    "ordered_by_mistake": "Ordered by mistake",
-    "duplicate_order": "Duplicate order",
-    "found_cheaper_price": "Found a cheaper price",
-    "address_issue": "Address problem",
-    "buyer_asked": "Buyer asked to cancel",
-    "other": "Other reason",
-}
-CAUSE_LABELS = {
-    "payment_timeout": "Not paid in time",
-    "buyer_cancelled_unpaid": "Buyer cancelled before paying",
-    "buyer_cancelled_paid": "Buyer cancelled after paying",
-    "seller_cancelled": "Seller cancelled",
-    "seller_ship_timeout": "Not shipped in time",
-    "risk_control": "Closed by risk control",
-    "dispute_refund": "Refunded after a dispute",
-    "other": "Other",
-}
-RATE_LABELS = {
-    "sold_not_shipped_rate": "Sold, not shipped",
-    "late_shipment_rate": "Late shipments",
-    "pre_fulfilment_cancel_rate": "Cancelled before shipping (seller's fault)",
-}
+from pipeline.i18n import _, label, month_short, percent, short_day
+
+
+def rate_label(rate: str) -> str:
+    """What a seller calls each rate of the metrics API."""
+    return {
+        "sold_not_shipped_rate": _("Sold, not shipped"),
+        "late_shipment_rate": _("Late shipments"),
+        "pre_fulfilment_cancel_rate": _("Cancelled before shipping (seller's fault)"),
+    }.get(rate, rate)
+
 
 SELLER_FAULT = "#c62828"  # red: counts against the store
 NOT_FAULT = "#90a4ae"  # grey-blue: the buyer's or nobody's doing
@@ -62,18 +43,31 @@ RATE_COLOURS = {
     "late_shipment_rate": "#ef6c00",
     "pre_fulfilment_cancel_rate": "#6a1b9a",
 }
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
+# Latin text in the system's UI font, Chinese in the first CJK font the viewer has: macOS
+# (PingFang SC, Hiragino Sans GB), Windows (Microsoft YaHei), Linux (Noto Sans CJK SC from
+# fonts-noto-cjk, Source Han Sans SC, WenQuanYi Micro Hei). report.css names the same stack.
+FONT = (
+    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'PingFang SC', "
+    "'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC', "
+    "'WenQuanYi Micro Hei', sans-serif"
+)
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 GRID = "#eceff1"
 Figure = dict
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def reason_label(code: str) -> str:
-    return REASON_LABELS.get(code, code)
+    """A cancel reason in the platform's wording (商品缺货 / Out of stock), as a chart or table label."""
+    return _capital(label("cancel_reason", code))
 
 
 def cause_label(code: str) -> str:
-    return CAUSE_LABELS.get(code, code)
+    """A close cause in the platform's wording (卖家发货超时 / Seller did not ship in time)."""
+    return _capital(label("close_cause", code))
 
 
 def escape(text: object) -> str:
@@ -149,16 +143,18 @@ def _floats(values: Iterable) -> list[float | None]:
 
 
 # --- the report's charts ------------------------------------------------------------------------
+# Titles, axes, legends and hovers are written in the report's language (`pipeline.i18n`); plotly's
+# own placeholders (%{x}, %{y}, ...) stay as they are in every translation.
 
 
-def reasons_bar(reasons: pd.DataFrame, *, title: str = "Why orders were cancelled") -> Figure:
+def reasons_bar(reasons: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Cancel reasons as horizontal bars, the most frequent on top; the seller's-fault reasons
     (they count toward the sold-not-shipped rate) in red, the others in grey."""
     rows = reasons.sort_values(["count", "reason"], ascending=[True, False])
     data = []
     for fault, name, colour in (
-        (False, "not the seller's fault", NOT_FAULT),
-        (True, "seller's fault (counts as sold-not-shipped)", SELLER_FAULT),
+        (False, _("not the seller's fault"), NOT_FAULT),
+        (True, _("seller's fault (counts as sold-not-shipped)"), SELLER_FAULT),
     ):
         part = rows[rows["seller_fault"].astype(bool) == fault]
         raw = part["raw_text"] if "raw_text" in part else [None] * len(part)
@@ -170,24 +166,24 @@ def reasons_bar(reasons: pd.DataFrame, *, title: str = "Why orders were cancelle
                 "x": _ints(part["count"]),
                 "y": [reason_label(r) for r in part["reason"]],
                 "marker": {"color": colour},
-                "text": [f"{n} ({s:.0%})" for n, s in zip(part["count"], part["share"], strict=True)],
+                "text": [f"{n} ({percent(s, 0)})" for n, s in zip(part["count"], part["share"], strict=True)],
                 "textposition": "outside",
                 "cliponaxis": False,
                 "customdata": [[escape(t) or "–"] for t in raw],
-                "hovertemplate": "%{y}: %{x} orders<br>as exported: %{customdata[0]}<extra></extra>",
+                "hovertemplate": _("%{y}: %{x} orders<br>as exported: %{customdata[0]}") + "<extra></extra>",
             }
         )
     return figure(
         data,
-        title=title,
+        title=title or _("Why orders were cancelled"),
         height=max(220, 60 + 34 * len(rows)),
         barmode="overlay",
-        xaxis={"title": {"text": "cancelled orders"}, "rangemode": "tozero"},
+        xaxis={"title": {"text": _("cancelled orders")}, "rangemode": "tozero"},
         yaxis={"categoryorder": "array", "categoryarray": [reason_label(r) for r in rows["reason"]]},
     )
 
 
-def causes_bar(causes: pd.DataFrame, *, title: str = "Why orders closed") -> Figure:
+def causes_bar(causes: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Close causes as horizontal bars, with the share of closed orders and the inferred count."""
     rows = causes.sort_values(["count", "cause"], ascending=[True, False])
     bar = {
@@ -196,17 +192,17 @@ def causes_bar(causes: pd.DataFrame, *, title: str = "Why orders closed") -> Fig
         "x": _ints(rows["count"]),
         "y": [cause_label(c) for c in rows["cause"]],
         "marker": {"color": [SELLER_FAULT if c == "seller_ship_timeout" else ACCENT for c in rows["cause"]]},
-        "text": [f"{n} ({s:.0%})" for n, s in zip(rows["count"], rows["share"], strict=True)],
+        "text": [f"{n} ({percent(s, 0)})" for n, s in zip(rows["count"], rows["share"], strict=True)],
         "textposition": "outside",
         "cliponaxis": False,
         "customdata": [[int(n)] for n in rows["inferred"]],
-        "hovertemplate": "%{y}: %{x} orders<br>cause inferred for %{customdata[0]}<extra></extra>",
+        "hovertemplate": _("%{y}: %{x} orders<br>cause inferred for %{customdata[0]}") + "<extra></extra>",
     }
     return figure(
         [bar],
-        title=title,
+        title=title or _("Why orders closed"),
         height=max(200, 60 + 34 * len(rows)),
-        xaxis={"title": {"text": "closed orders"}, "rangemode": "tozero"},
+        xaxis={"title": {"text": _("closed orders")}, "rangemode": "tozero"},
         showlegend=False,
     )
 
@@ -219,30 +215,31 @@ def rate_trend(
     title: str,
 ) -> Figure:
     """Weekly (or monthly) rates as lines, with dashed policy limit lines (label, value, rate)."""
-    x = [pd.Timestamp(d).strftime("%d %b") for d in periods["period_from"]]
+    x = [short_day(pd.Timestamp(d).date()) for d in periods["period_from"]]
     data = [
         {
             "type": "scatter",
-            "name": RATE_LABELS.get(rate, rate),
+            "name": rate_label(rate),
             "x": x,
             "y": _floats(periods[rate]),
             "mode": "lines+markers",
             "line": {"color": RATE_COLOURS.get(rate, ACCENT), "width": 2.5},
-            "hovertemplate": "week of %{x}: %{y:.2%}<extra>%{fullData.name}</extra>",
+            "hovertemplate": _("week of %{x}: %{y:.2%}") + "<extra>%{fullData.name}</extra>",
         }
         for rate in rates
     ]
-    for label, value, rate in limits:
+    for name, value, rate in limits:
         # a dashed line of its own colour, named in the legend (labels on the plot would overlap)
         data.append(
             {
                 "type": "scatter",
-                "name": html.escape(f"{label} {value:.1%}"),
+                "name": html.escape(_("{policy} limit {limit}", policy=name, limit=percent(value, 1))),
                 "x": x,
                 "y": [float(value)] * len(x),
                 "mode": "lines",
                 "line": {"dash": "dash", "color": RATE_COLOURS.get(rate, "#546e7a"), "width": 1.5},
-                "hovertemplate": f"limit {value:.1%}<extra>{html.escape(label)}</extra>",
+                "hovertemplate": html.escape(_("limit {limit}", limit=percent(value, 1)))
+                + f"<extra>{html.escape(name)}</extra>",
             }
         )
     return figure(
@@ -250,8 +247,8 @@ def rate_trend(
         title=title,
         height=460,
         legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0.0},
-        yaxis={"tickformat": ".1%", "title": {"text": "share of orders"}, "rangemode": "tozero"},
-        xaxis={"title": {"text": "week starting"}, "type": "category"},
+        yaxis={"tickformat": ".1%", "title": {"text": _("share of orders")}, "rangemode": "tozero"},
+        xaxis={"title": {"text": _("week starting")}, "type": "category"},
         hovermode="x unified",
     )
 
@@ -259,7 +256,7 @@ def rate_trend(
 def reasons_by_period(monthly: pd.DataFrame, *, title: str) -> Figure:
     """Stacked bars of cancel reasons per period: seller's-fault reasons in reds, others in greys."""
     months = sorted(monthly["period_from"].unique())
-    x = [pd.Timestamp(m).strftime("%b %Y") for m in months]
+    x = [month_short(pd.Timestamp(m).date()) for m in months]
     totals = monthly.groupby("reason")["count"].sum().sort_values(ascending=False)
     reds = ["#b71c1c", "#e53935", "#ef9a9a", "#ffcdd2"]
     greys = ["#37474f", "#607d8b", "#90a4ae", "#b0bec5", "#cfd8dc", "#78909c", "#546e7a", "#eceff1"]
@@ -275,7 +272,7 @@ def reasons_by_period(monthly: pd.DataFrame, *, title: str) -> Figure:
                 "x": x,
                 "y": [int(part.get(m, 0)) for m in months],
                 "marker": {"color": palette[index % len(palette)]},
-                "hovertemplate": "%{x}: %{y} orders<extra>%{fullData.name}</extra>",
+                "hovertemplate": _("%{x}: %{y} orders") + "<extra>%{fullData.name}</extra>",
             }
         )
     return figure(
@@ -283,7 +280,7 @@ def reasons_by_period(monthly: pd.DataFrame, *, title: str) -> Figure:
         title=title,
         height=420,
         barmode="stack",
-        yaxis={"title": {"text": "cancelled orders"}},
+        yaxis={"title": {"text": _("cancelled orders")}},
         xaxis={"type": "category"},
         legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"},
     )
@@ -299,8 +296,8 @@ def hours_bar(table: pd.DataFrame, *, title: str) -> Figure:
             "marker": {"color": colour}, "hovertemplate": f"%{{y}}: {hover}<extra></extra>",
         }
         for name, column, colour, hover in (
-            ("median", "median_hours_to_close", ACCENT, "half close within %{x:.0f} h"),
-            ("90 % within", "p90_hours_to_close", "#90caf9", "90 % close within %{x:.0f} h"),
+            (_("median"), "median_hours_to_close", ACCENT, _("half close within %{x:.0f} h")),
+            (_("90 % within"), "p90_hours_to_close", "#90caf9", _("90 % close within %{x:.0f} h")),
         )
     ]  # fmt: skip
     return figure(
@@ -308,7 +305,7 @@ def hours_bar(table: pd.DataFrame, *, title: str) -> Figure:
         title=title,
         height=max(220, 80 + 44 * len(rows)),
         barmode="group",
-        xaxis={"title": {"text": "hours from order to close"}, "rangemode": "tozero"},
+        xaxis={"title": {"text": _("hours from order to close")}, "rangemode": "tozero"},
     )
 
 
@@ -324,7 +321,7 @@ def ranking_bar(
         "x": values,
         "y": [escape(s) for s in rows["store"]],
         "marker": {"color": [SELLER_FAULT if limit and (v or 0) > limit[1] else ACCENT for v in values]},
-        "text": ["n/a" if v is None else f"{v:.1%}" for v in values],
+        "text": [percent(v, 1) for v in values],
         "textposition": "outside",
         "cliponaxis": False,
         "hovertemplate": "%{y}: %{x:.2%}<extra></extra>",
@@ -340,14 +337,15 @@ def ranking_bar(
         extra["annotations"] = [
             {
                 "xref": "x", "yref": "paper", "x": limit[1], "y": 1, "yanchor": "bottom", "showarrow": False,
-                "text": html.escape(f"{limit[0]} {limit[1]:.1%}"), "font": {"size": 11, "color": "#546e7a"},
+                "text": html.escape(_("{policy} limit {limit}", policy=limit[0], limit=percent(limit[1], 1))),
+                "font": {"size": 11, "color": "#546e7a"},
             }
         ]  # fmt: skip
     return figure(
         [bar],
         title=title,
         height=max(220, 80 + 30 * len(rows)),
-        xaxis={"tickformat": ".1%", "title": {"text": RATE_LABELS.get(rate, rate)}, "rangemode": "tozero"},
+        xaxis={"tickformat": ".1%", "title": {"text": rate_label(rate)}, "rangemode": "tozero"},
         yaxis={"type": "category"},
         showlegend=False,
         **extra,
@@ -360,14 +358,14 @@ def heatmap(grid: pd.DataFrame, *, title: str, colour_max: float | None = None) 
     cells = {
         "type": "heatmap",
         "z": z,
-        "x": [pd.Timestamp(c).strftime("%d %b") for c in grid.columns],
+        "x": [short_day(pd.Timestamp(c).date()) for c in grid.columns],
         "y": [escape(s) for s in grid.index],
-        "text": [["" if v is None else f"{v:.1%}" for v in row] for row in z],
+        "text": [["" if v is None else percent(v, 1) for v in row] for row in z],
         "texttemplate": "%{text}",
         "colorscale": [[0, "#f1f8e9"], [0.5, "#ffb74d"], [1, "#b71c1c"]],
         "zmin": 0,
-        "colorbar": {"tickformat": ".0%", "title": {"text": "rate"}},
-        "hovertemplate": "%{y}, week of %{x}: %{z:.2%}<extra></extra>",
+        "colorbar": {"tickformat": ".0%", "title": {"text": _("rate")}},
+        "hovertemplate": _("%{y}, week of %{x}: %{z:.2%}") + "<extra></extra>",
         "xgap": 2,
         "ygap": 2,
     }
@@ -377,6 +375,6 @@ def heatmap(grid: pd.DataFrame, *, title: str, colour_max: float | None = None) 
         [cells],
         title=title,
         height=max(240, 110 + 34 * len(grid.index)),
-        xaxis={"title": {"text": "week starting"}, "type": "category", "showgrid": False},
+        xaxis={"title": {"text": _("week starting")}, "type": "category", "showgrid": False},
         yaxis={"type": "category", "autorange": "reversed", "showgrid": False},
     )

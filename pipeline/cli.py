@@ -548,6 +548,15 @@ def report(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Folder for the reports (default: reports/).")
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="zh or en: the reports' language and the messages' (default: $STOREHEALTH_LANG, else "
+            "your locale). The file name is the same in both languages.",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Render HTML reports to reports/<kind>/<store>/<period>.html and rebuild reports/index.html.
@@ -557,6 +566,7 @@ def report(
 
     Example: storehealth report weekly --store ali-main --week 2024-W14
     """
+    _use_lang(lang)
     from pipeline.reports import parse_period, plan
 
     try:
@@ -583,7 +593,8 @@ def _render_reports(jobs: list) -> object:
     from pipeline.reports import WORKERS, render_jobs
 
     err.print(
-        f"rendering {len(jobs)} report{'s' if len(jobs) != 1 else ''}, {min(WORKERS, len(jobs))} at a time",
+        _("reports to render: {count}, {workers} at a time", count=len(jobs),
+          workers=min(WORKERS, len(jobs))),  # fmt: skip
         markup=False,
     )
     outcome = render_jobs(
@@ -692,6 +703,7 @@ def run(
     Example (crontab): 0 7 * * 1 cd /path/to/storehealth && .venv/bin/storehealth run
     """
     _use_lang(lang, as_json)
+    from pipeline.i18n import locale_language
     from pipeline.reports import parse_period
     from pipeline.weekly_run import default_options, weekly_run
 
@@ -703,6 +715,7 @@ def run(
         options = default_options(
             db_path=_db(db), exports_root=exports, out_dir=out_dir, today=run_today,
             week=week_period, month=month_period, dry_run=dry_run,
+            lang=lang or locale_language(),  # reports in the readers' language, even with --json
         )  # fmt: skip
         summary = weekly_run(options, progress=lambda m: err.print(m, markup=False, soft_wrap=True))
     except (InputError, UsageError) as exc:

@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from babel.dates import format_date
+from babel.dates import format_date, format_interval, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_percent
@@ -87,6 +87,12 @@ def _(message: str, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def translate(message: str) -> str:
+    """A message already in the catalogue whose text is only known at run time (a notebook's
+    section heading, say); `_` is for literal texts, which Babel extracts."""
+    return catalogue(language()).gettext(message)
+
+
 def ngettext(singular: str, plural: str, n: int, /, **values: object) -> str:
     text = catalogue(language()).ngettext(singular, plural, n)
     return text.format(n=n, **values)
@@ -113,6 +119,37 @@ def day_name(day: date) -> str:
     if language() == "zh":
         return format_date(day, format="y年M月d日", locale="zh_CN")
     return format_date(day, format="d MMM y", locale="en_GB")
+
+
+def short_day(day: date) -> str:
+    """20 May / 5月20日: a day on a chart axis."""
+    return format_skeleton("MMMd", day, locale=_date_locale())
+
+
+def month_short(day: date) -> str:
+    """Apr 2024 / 2024年4月: a month on a chart axis."""
+    return format_skeleton("yMMM", day, locale=_date_locale())
+
+
+def day_span(first: date, last: date) -> str:
+    """20–26 May 2024 / 2024年5月20日至26日 (one day: that day)."""
+    if first == last:
+        return day_name(first)
+    return format_interval(first, last, "yMMMd", locale=_date_locale())
+
+
+def weekday_day(day: date) -> str:
+    """Mon, 20 May 2024 / 2024年5月20日周一."""
+    return format_skeleton("yMMMEd", day, locale=_date_locale())
+
+
+def _date_locale() -> str:
+    return "zh_CN" if language() == "zh" else "en_GB"
+
+
+def html_lang() -> str:
+    """The page's `<html lang>`: zh-CN for Chinese, so browsers pick Simplified Chinese glyphs."""
+    return {"zh": "zh-CN"}.get(language(), language())
 
 
 def money(amount: float | Decimal | None, currency: str | None) -> str:

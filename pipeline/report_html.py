@@ -1,24 +1,33 @@
-"""HTML blocks for the report notebooks: a page header, KPI tiles, tables, notes, and the short
-"what changed" list written from the figures.
+"""HTML blocks for the report notebooks: a page header, section headings, KPI tiles, tables,
+notes, and the short "what changed" list written from the figures.
 
 Everything here formats figures that the metrics API (`pipeline.metrics`) computed; nothing is
 recomputed. Every piece of text that is not a fixed label of ours goes through `html.escape`:
 store names, remarks, raw reason texts and product names come from buyers or exports.
+
+Every label and sentence is written in the report's language (`pipeline.i18n`, set by the
+notebook's `lang` parameter): `_()` for our texts, `label()` for the platforms' wording of a
+code, and the language's own way of writing rates, dates and money. The figures are the same
+in every language: only the words around them change.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 from IPython.display import HTML
 
+from pipeline import i18n
 from pipeline.charts import cause_label, reason_label
+from pipeline.i18n import _, label
 
+EMPHASIS, EMPHASISED = re.compile(r"\*([^*]+)\*"), r"<em>\1</em>"
 # An order whose ship deadline ends within this many hours is "near its deadline".
 NEAR_DEADLINE_HOURS = 48
 
@@ -30,31 +39,49 @@ def _missing(value: object) -> bool:
 
 
 def percent(rate: object, digits: int = 1) -> str:
-    """A rate (0.0123) as a seller reads it (1.2 %); n/a when there was no base."""
-    return "n/a" if _missing(rate) else f"{float(rate):.{digits}%}"
+    """A rate (0.0123) as a seller reads it (1.2%); n/a (无数据) when there was no base."""
+    return _("n/a") if _missing(rate) else i18n.percent(float(rate), digits)
 
 
 def points(delta: float) -> str:
-    """A change of a rate in percentage points: +1.3 pts."""
-    return f"{delta * 100:+.1f} pts"
+    """A change of a rate in percentage points: +1.3 pts / +1.3 个百分点."""
+    return _("{delta} pts", delta=f"{delta * 100:+.1f}")
 
 
 def number(value: object) -> str:
-    return "n/a" if _missing(value) else f"{int(value):,}"
+    return _("n/a") if _missing(value) else f"{int(value):,}"
 
 
 def day(value: object) -> str:
+    """A day with its weekday: Mon, 20 May 2024 / 2024年5月20日周一."""
     if _missing(value):
         return ""
-    return pd.Timestamp(value).strftime("%a %d %b %Y")
+    return i18n.weekday_day(pd.Timestamp(value).date())
+
+
+def moment(value: object) -> str:
+    """A day and time: 3 Jun 2024 08:00 / 2024年6月3日 08:00."""
+    if _missing(value):
+        return _("n/a")
+    stamp = pd.Timestamp(value)
+    return f"{i18n.day_name(stamp.date())} {stamp:%H:%M}"
 
 
 def period_text(first: date, last: date) -> str:
-    if first == last:
-        return day(first)
-    if first.year == last.year:
-        return f"{first:%d %b} – {last:%d %b %Y}"
-    return f"{first:%d %b %Y} – {last:%d %b %Y}"
+    """20–26 May 2024 / 2024年5月20日至26日."""
+    return i18n.day_span(first, last)
+
+
+def money(amount: object, currency: object) -> str:
+    """US$12.34 / ¥88.00 in Chinese, $12.34 / CN¥88.00 in English."""
+    if _missing(amount):
+        return ""
+    return i18n.money(float(amount), None if _missing(currency) else str(currency))
+
+
+def listing(items: Iterable[str]) -> str:
+    """a, b, c / a、b、c."""
+    return _(", ").join(items)
 
 
 def header(title: str, subtitle: str, facts: Mapping[str, str] | None = None) -> HTML:
@@ -67,6 +94,12 @@ def header(title: str, subtitle: str, facts: Mapping[str, str] | None = None) ->
         f'<p class="sh-subtitle">{html.escape(subtitle)}</p>'
         f'<dl class="sh-facts">{items}</dl></header>'
     )
+
+
+def section(title: str, *paragraphs: str) -> HTML:
+    """A section heading and its introduction; `*words*` in a paragraph are emphasised."""
+    body = "".join(f"<p>{EMPHASIS.sub(EMPHASISED, html.escape(text))}</p>" for text in paragraphs if text)
+    return HTML(f'<section class="sh-section"><h2>{html.escape(title)}</h2>{body}</section>')
 
 
 @dataclass(frozen=True)
@@ -94,51 +127,51 @@ def tiles(items: Iterable[Tile]) -> HTML:
 def count_tile(label: str, now: object, before: object, *, more_is: str = "neutral", note: str = "") -> Tile:
     """A count with its change against the previous period (more_is: good, bad or neutral)."""
     if _missing(before):
-        return Tile(label, number(now), "no earlier period", "neutral", note)
+        return Tile(label, number(now), _("no earlier period"), "neutral", note)
     delta = int(now) - int(before)
     if delta == 0:
-        return Tile(label, number(now), f"same as before ({number(before)})", "neutral", note)
+        same = _("same as before ({before})", before=number(before))
+        return Tile(label, number(now), same, "neutral", note)
     arrow = "▲" if delta > 0 else "▼"
-    relative = f", {delta / int(before):+.0%}" if int(before) else ""
     tone = "neutral" if more_is == "neutral" else (more_is if delta > 0 else _other(more_is))
-    return Tile(label, number(now), f"{arrow} {delta:+,}{relative} vs {number(before)}", tone, note)
+    if int(before):
+        relative = ("+" if delta > 0 else "") + i18n.percent(delta / int(before), 0)
+        change = _("{arrow} {delta}, {relative} vs {before}", arrow=arrow, delta=f"{delta:+,}",
+                   relative=relative, before=number(before))  # fmt: skip
+    else:
+        change = _("{arrow} {delta} vs {before}", arrow=arrow, delta=f"{delta:+,}", before=number(before))
+    return Tile(label, number(now), change, tone, note)
 
 
 def rate_tile(label: str, now: object, before: object, *, note: str = "") -> Tile:
     """A rate where lower is better, with its change in percentage points."""
     if _missing(now):
-        return Tile(label, "n/a", "nothing to measure", "neutral", note)
+        return Tile(label, _("n/a"), _("nothing to measure"), "neutral", note)
     if _missing(before):
-        return Tile(label, percent(now), "no earlier period", "neutral", note)
+        return Tile(label, percent(now), _("no earlier period"), "neutral", note)
     delta = float(now) - float(before)
     if abs(delta) < 0.0005:
-        return Tile(label, percent(now), f"same as before ({percent(before)})", "neutral", note)
+        same = _("same as before ({before})", before=percent(before))
+        return Tile(label, percent(now), same, "neutral", note)
     arrow = "▲" if delta > 0 else "▼"
     tone = "bad" if delta > 0 else "good"
-    return Tile(label, percent(now), f"{arrow} {points(delta)} vs {percent(before)}", tone, note)
+    change = _("{arrow} {delta} vs {before}", arrow=arrow, delta=points(delta), before=percent(before))
+    return Tile(label, percent(now), change, tone, note)
 
 
 def _other(tone: str) -> str:
     return {"good": "bad", "bad": "good"}.get(tone, tone)
 
 
-def bullets(items: Iterable[str], *, empty: str = "Nothing worth a mention.") -> HTML:
+def bullets(items: Iterable[str], *, empty: str | None = None, kind: str = "list") -> HTML:
     lines = [f"<li>{html.escape(i)}</li>" for i in items]
     if not lines:
-        return note(empty)
-    return HTML(f'<ul class="sh-list">{"".join(lines)}</ul>')
+        return note(empty or _("Nothing worth a mention."))
+    return HTML(f'<ul class="sh-{html.escape(kind)}">{"".join(lines)}</ul>')
 
 
 def note(text: str, *, kind: str = "info") -> HTML:
     return HTML(f'<p class="sh-callout sh-{kind}">{html.escape(text)}</p>')
-
-
-def not_available(section: str, needs: str) -> HTML:
-    """A clearly marked placeholder for a section the metrics API cannot feed yet."""
-    return HTML(
-        f'<div class="sh-callout sh-unavailable"><strong>{html.escape(section)}: not available yet.'
-        f"</strong> {html.escape(needs)}</div>"
-    )
 
 
 Formatter = Callable[[object], str]
@@ -150,15 +183,17 @@ def table(
     formats: Mapping[str, Formatter] | None = None,
     *,
     row_class: Callable[[pd.Series], str] | None = None,
-    empty: str = "None.",
+    empty: str | None = None,
     limit: int | None = None,
+    numeric: Iterable[str] = (),
 ) -> HTML:
-    """Selected columns under readable headers; every cell escaped after formatting."""
+    """Selected columns under readable headers; every cell escaped after formatting. Numeric
+    columns (and those named in `numeric`) are right-aligned."""
     if frame.empty:
-        return note(empty)
+        return note(empty or _("None."))
     formats = formats or {}
     shown = frame if limit is None else frame.head(limit)
-    numeric_columns = {
+    numeric_columns = set(numeric) | {
         c
         for c in columns
         if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
@@ -168,7 +203,7 @@ def table(
         for c, h in columns.items()
     )
     body = []
-    for _, row in shown.iterrows():
+    for _index, row in shown.iterrows():
         cells = []
         for column in columns:
             value = row[column]
@@ -180,7 +215,8 @@ def table(
         body.append(f"<tr{css}>{''.join(cells)}</tr>")
     more = ""
     if limit is not None and len(frame) > limit:
-        more = f'<p class="sh-more">… and {len(frame) - limit:,} more.</p>'
+        text = _("… and {more} more.", more=f"{len(frame) - limit:,}")
+        more = f'<p class="sh-more">{html.escape(text)}</p>'
     return HTML(
         f'<table class="sh-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{more}'
     )
@@ -195,27 +231,28 @@ def kpi_tiles(now: pd.Series, before: pd.Series | None) -> HTML:
     prev = before if before is not None else pd.Series(dtype=object)
     return tiles(
         [
-            count_tile("Orders", now["orders"], prev.get("orders"), more_is="good"),
-            count_tile("Paid orders", now["paid_orders"], prev.get("paid_orders"), more_is="good"),
+            count_tile(_("Orders"), now["orders"], prev.get("orders"), more_is="good"),
+            count_tile(_("Paid orders"), now["paid_orders"], prev.get("paid_orders"), more_is="good"),
             rate_tile(
-                "Sold, not shipped",
+                _("Sold, not shipped"),
                 now["sold_not_shipped_rate"],
                 prev.get("sold_not_shipped_rate"),
-                note=f"{number(now['sold_not_shipped'])} of {number(now['paid_orders'])} paid orders",
-            ),
+                note=_("{count} of {paid} paid orders", count=number(now["sold_not_shipped"]),
+                       paid=number(now["paid_orders"])),
+            ),  # fmt: skip
             rate_tile(
-                "Late shipments",
+                _("Late shipments"),
                 now["late_shipment_rate"],
                 prev.get("late_shipment_rate"),
-                note=f"{number(now['late_shipments'])} of {number(now['shipped_with_deadline'])} "
-                "shipped with a deadline",
-            ),
+                note=_("{count} of {shipped} shipped with a deadline", count=number(now["late_shipments"]),
+                       shipped=number(now["shipped_with_deadline"])),
+            ),  # fmt: skip
             count_tile(
-                "Cancellations",
+                _("Cancellations"),
                 now["cancellations"],
                 prev.get("cancellations"),
                 more_is="bad",
-                note=f"{number(now['seller_fault_cancellations'])} the seller's fault",
+                note=_("{count} the seller's fault", count=number(now["seller_fault_cancellations"])),
             ),
         ]
     )
@@ -234,24 +271,33 @@ def what_changed(
     if before is None:
         return []
     found: list[tuple[float, str]] = []
-    for column, name in (
-        ("sold_not_shipped_rate", "Sold-not-shipped rate"),
-        ("late_shipment_rate", "Late-shipment rate"),
+    for column, rose, fell in (
+        (
+            "sold_not_shipped_rate",
+            _("Sold-not-shipped rate rose from {before} to {now} ({change})."),
+            _("Sold-not-shipped rate fell from {before} to {now} ({change})."),
+        ),
+        (
+            "late_shipment_rate",
+            _("Late-shipment rate rose from {before} to {now} ({change})."),
+            _("Late-shipment rate fell from {before} to {now} ({change})."),
+        ),
     ):
         a, b = before.get(column), now.get(column)
         if _missing(a) or _missing(b) or abs(float(b) - float(a)) < 0.005:
             continue
-        verb = "rose" if b > a else "fell"
-        found.append(
-            (abs(b - a) * 400, f"{name} {verb} from {percent(a)} to {percent(b)} ({points(b - a)}).")
-        )
-    for column, name in (("orders", "Orders"), ("cancellations", "Cancellations")):
+        text = (rose if b > a else fell).format(before=percent(a), now=percent(b), change=points(b - a))
+        found.append((abs(b - a) * 400, text))
+    for column, sentence in (
+        ("orders", _("Orders {moved} ({before} → {now}).")),
+        ("cancellations", _("Cancellations {moved} ({before} → {now}).")),
+    ):
         a, b = before.get(column), now.get(column)
         if _missing(a) or _missing(b) or int(a) == int(b):
             continue
         if int(a) >= 5 and abs(int(b) - int(a)) / int(a) >= 0.25:
             change = abs(int(b) - int(a)) / int(a)
-            found.append((change, f"{name} {_moved(int(a), int(b))} ({int(a)} → {int(b)})."))
+            found.append((change, sentence.format(moved=_moved(int(a), int(b)), before=int(a), now=int(b))))
     counts_now = dict(zip(reasons_now["reason"], reasons_now["count"], strict=True))
     counts_before = dict(zip(reasons_before["reason"], reasons_before["count"], strict=True))
     fault = dict(zip(reasons_now["reason"], reasons_now["seller_fault"], strict=True)) | dict(
@@ -261,49 +307,53 @@ def what_changed(
         a, b = int(counts_before.get(reason, 0)), int(counts_now.get(reason, 0))
         if max(a, b) < 3 or abs(b - a) < 2:
             continue
-        label = reason_label(reason).lower()
-        star = " (the seller's fault)" if fault.get(reason) else ""
+        name = label("cancel_reason", reason)
+        star = _(" (the seller's fault)") if fault.get(reason) else ""
         if a == 0:
-            text = f"{b} cancellations for “{label}”{star}, none the period before."
+            text = _("{now} cancellations for “{reason}”{star}, none the period before.",
+                     now=b, reason=name, star=star)  # fmt: skip
         elif b == 0:
-            text = f"No cancellations for “{label}”{star} any more (were {a})."
+            text = _("No cancellations for “{reason}”{star} any more (were {before}).",
+                     reason=name, star=star, before=a)  # fmt: skip
         else:
-            text = f"“{label.capitalize()}” cancellations{star} {_moved(a, b)} ({a} → {b})."
+            text = _("“{reason}” cancellations{star} {moved} ({before} → {now}).", reason=name[:1].upper()
+                     + name[1:], star=star, moved=_moved(a, b), before=a, now=b)  # fmt: skip
         weight = abs(b - a) / max(a, 1) * (2 if fault.get(reason) else 1)
         found.append((weight, text))
     found.sort(key=lambda item: -item[0])
-    return [text for _, text in found[:limit]]
+    return [text for _weight, text in found[:limit]]
 
 
 def _moved(a: int, b: int) -> str:
-    """How a count moved, in words: doubled, halved, rose by 40 %, fell by 25 %."""
+    """How a count moved, in words: doubled, halved, rose by 40%, fell by 25%."""
     if b >= 2 * a and b % a == 0 and b // a <= 4:
-        return {2: "doubled", 3: "tripled", 4: "quadrupled"}[b // a]
+        return {2: _("doubled"), 3: _("tripled"), 4: _("quadrupled")}[b // a]
     if b >= 5 * a:
-        return f"rose {b / a:.0f}-fold"
+        return _("rose {times}-fold", times=f"{b / a:.0f}")
     if b * 2 == a:
-        return "halved"
-    return f"{'rose' if b > a else 'fell'} by {abs(b - a) / a:.0%}"
+        return _("halved")
+    change = i18n.percent(abs(b - a) / a, 0)
+    return _("rose by {change}", change=change) if b > a else _("fell by {change}", change=change)
 
 
 def backlog_table(backlog: pd.DataFrame, *, limit: int = 30) -> HTML:
     """Open orders, those that need attention first on top: express, wholesale, with a buyer
     remark, or near (or past) their ship deadline; then by deadline."""
     if backlog.empty:
-        return note("No order is waiting to be shipped.", kind="good")
+        return note(_("No order is waiting to be shipped."), kind="good")
     rows = backlog.copy()
     hours = rows["hours_left"].astype(float)
     near = hours.le(NEAR_DEADLINE_HOURS).fillna(False)
     flags = rows[["express", "wholesale", "has_remark"]].astype(bool)
     rows["_first"] = flags.any(axis=1) | near
     rows["attention"] = [
-        ", ".join(
+        listing(
             name
             for name, on in (
-                ("overdue" if h < 0 else "due soon", bool(n)),
-                ("express", e),
-                ("wholesale", w),
-                ("remark", r),
+                (_("overdue") if h < 0 else _("due soon"), bool(n)),
+                (_("express"), e),
+                (_("wholesale"), w),
+                (_("remark"), r),
             )
             if on
         )
@@ -314,46 +364,48 @@ def backlog_table(backlog: pd.DataFrame, *, limit: int = 30) -> HTML:
     rows = rows.sort_values(["_first", "ship_deadline", "order_id"], ascending=[False, True, True])
     first = int(rows["_first"].sum())
     summary = note(
-        f"{len(rows):,} orders wait to be shipped; {first:,} need attention first "
-        f"(express, wholesale, a buyer remark, or a deadline within {NEAR_DEADLINE_HOURS} hours)."
-    )
-    listing = table(
+        _("{orders} orders wait to be shipped; {first} need attention first (express, wholesale, a buyer "
+          "remark, or a deadline within {hours} hours).", orders=f"{len(rows):,}", first=f"{first:,}",
+          hours=NEAR_DEADLINE_HOURS)
+    )  # fmt: skip
+    rows["amount"] = [money(a, c) for a, c in zip(rows["order_amount"], rows["currency"], strict=True)]
+    listing_html = table(
         rows,
         {
-            "order_id": "order",
-            "attention": "why first",
-            "ship_deadline": "ship by",
-            "hours_left": "time left",
-            "shipping_method": "shipping",
-            "quantity": "items",
-            "order_amount": "amount",
-            "currency": "",
-            "remark": "buyer remark",
+            "order_id": _("order"),
+            "attention": _("why first"),
+            "ship_deadline": _("ship by"),
+            "hours_left": _("time left"),
+            "shipping_method": _("shipping"),
+            "quantity": _("items"),
+            "amount": _("amount"),
+            "remark": _("buyer remark"),
         },
         {
             "ship_deadline": day,
             "hours_left": _hours_left,
-            "order_amount": lambda v: "" if _missing(v) else f"{float(v):,.2f}",
-            "currency": lambda v: "" if _missing(v) else str(v),
             "quantity": lambda v: "" if _missing(v) else f"{int(v)}",
         },
         row_class=lambda r: "sh-attention" if r["_first"] else "",
         limit=limit,
+        numeric=("amount",),
     )
-    return HTML(summary.data + listing.data)
+    return HTML(summary.data + listing_html.data)
 
 
 def _hours_left(value: object) -> str:
     if _missing(value):
-        return "no deadline"
+        return _("no deadline")
     h = float(value)
     if h < 0:
-        return f"overdue {_duration(-h)}"
+        return _("overdue {duration}", duration=_duration(-h))
     return _duration(h)
 
 
 def _duration(hours: float) -> str:
-    return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days"
+    if hours < 48:
+        return _("{hours} h", hours=f"{hours:.0f}")
+    return _("{days} days", days=f"{hours / 24:.0f}")
 
 
 # --- the review and cluster pieces --------------------------------------------------------------
@@ -367,20 +419,22 @@ def standing_table(standing: pd.DataFrame, *, with_store: bool = False) -> HTML:
     margin to the limit and how many more orders would cross it."""
     rows = standing.assign(_rank=standing["standing"].map(STANDING_ORDER).fillna(9))
     rows = rows.sort_values(["_rank", "store", "policy"])
-    columns = {"store": "store"} if with_store else {}
+    columns = {"store": _("store")} if with_store else {}
     columns |= {
-        "label": "policy",
-        "window": "judged over",
-        "rate": "rate",
-        "limit": "limit",
-        "standing": "standing",
-        "margin": "margin",
-        "orders_to_cross": "orders to cross",
+        "policy_label": _("policy"),
+        "window": _("judged over"),
+        "rate": _("rate"),
+        "limit": _("limit"),
+        "standing_label": _("standing"),
+        "margin": _("margin"),
+        "orders_to_cross": _("orders to cross"),
     }
+    rows["policy_label"] = [label("policy", p) for p in rows["policy"]]
+    rows["standing_label"] = [label("standing", s) for s in rows["standing"]]
     rows["window"] = [
-        f"{w} days ({period_text(pd.Timestamp(a).date(), pd.Timestamp(b).date())})"
+        _("{days} days ({span})", days=w, span=period_text(pd.Timestamp(a).date(), pd.Timestamp(b).date()))
         if not _missing(a)
-        else f"{w} days"
+        else _("{days} days", days=w)
         for w, a, b in zip(rows["window_days"], rows["window_from"], rows["window_to"], strict=True)
     ]
     rows["limit"] = [
@@ -388,7 +442,7 @@ def standing_table(standing: pd.DataFrame, *, with_store: bool = False) -> HTML:
         for k, v in zip(rows["limit_kind"], rows["breach"], strict=True)
     ]
     rows["rate"] = [
-        f"{percent(r, 2)} ({number(n)} of {number(b)})"
+        _("{rate} ({count} of {base})", rate=percent(r, 2), count=number(n), base=number(b))
         for r, n, b in zip(rows["rate"], rows["numerator"], rows["base"], strict=True)
     ]
     return table(
@@ -399,20 +453,117 @@ def standing_table(standing: pd.DataFrame, *, with_store: bool = False) -> HTML:
     )
 
 
+def policy_sources(standing: pd.DataFrame) -> HTML:
+    """Where each policy's limit comes from, in the report's language."""
+    sources = standing[["policy", "source"]].drop_duplicates("policy")
+    return bullets(
+        [
+            _("{policy}: {source}", policy=label("policy", key), source=_policy_source(key, source))
+            for key, source in sources.itertuples(index=False)
+        ],
+        empty=_("No policy applies to this store's platform."),
+        kind="list sh-sources",
+    )
+
+
+def _policy_source(key: str, source: str) -> str:
+    """pipeline/policies.toml has the English source; labels.toml a translation of it."""
+    translated = label("policy_source", key)
+    return source if translated == key else translated
+
+
 def cause_table(causes: pd.DataFrame) -> HTML:
     return table(
         causes,
-        {"cause": "close cause", "count": "orders", "share": "share", "inferred": "cause inferred",
-         "median_hours_to_close": "median time to close", "p90_hours_to_close": "90 % closed within"},
+        {"cause": _("close cause"), "count": _("orders"), "share": _("share"),
+         "inferred": _("cause inferred"), "median_hours_to_close": _("median time to close"),
+         "p90_hours_to_close": _("90 % closed within")},
         {"cause": lambda c: cause_label(str(c)), "share": percent, "inferred": number,
          "median_hours_to_close": hours, "p90_hours_to_close": hours},
-        empty="No order of the period closed.",
+        empty=_("No order of the period closed."),
     )  # fmt: skip
+
+
+def reasons_table(reasons: pd.DataFrame) -> HTML:
+    """The period's cancel reasons in the platform's wording, with the text as exported."""
+    return table(
+        reasons,
+        {"reason": _("reason"), "count": _("orders"), "share": _("share"),
+         "seller_fault": _("seller's fault"), "raw_text": _("as exported")},
+        {"reason": reason_label, "share": percent, "seller_fault": lambda f: _("★ yes") if f else ""},
+        empty=_("No order of the period was cancelled with a reason."),
+    )  # fmt: skip
+
+
+def time_to_close_table(closing: pd.DataFrame) -> HTML:
+    return table(
+        closing,
+        {"cause": _("close cause"), "count": _("closed orders"), "with_close_time": _("with a close time"),
+         "median_hours_to_close": _("median"), "p90_hours_to_close": _("90 % within")},
+        {"cause": cause_label, "median_hours_to_close": hours, "p90_hours_to_close": hours},
+        empty=_("No order of the period closed."),
+    )  # fmt: skip
+
+
+def top_reason(code: object) -> str:
+    """The commonest reason of a product's closures: a cancel reason, else a close cause."""
+    if _missing(code):
+        return ""
+    code = str(code)
+    text = label("cancel_reason", code)
+    return cause_label(code) if text == code else text[:1].upper() + text[1:]
+
+
+def repeat_offenders_table(offenders: pd.DataFrame, *, limit: int = 15) -> HTML:
+    """The products behind the seller's-fault closures (`metrics.repeat_offenders`); product
+    titles come from buyers' carts and are escaped like every cell."""
+    return table(
+        offenders,
+        {"product": _("product"), "seller_fault_closures": _("seller's-fault closures"),
+         "orders": _("orders with it"), "seller_fault_share": _("share of its orders"),
+         "top_reason": _("commonest reason")},
+        {"seller_fault_share": percent, "top_reason": top_reason},
+        empty=_("No order of the period closed through the seller's fault."),
+        limit=limit,
+    )  # fmt: skip
+
+
+def coverage_tiles(status: Mapping, now: datetime) -> HTML:
+    """What the figures rest on: orders, order dates covered, exports, the latest export."""
+    first, last = status.get("first_order_date"), status.get("last_order_date")
+    covered = (
+        _("n/a")
+        if _missing(first) or _missing(last)
+        else period_text(pd.Timestamp(first).date(), pd.Timestamp(last).date())
+    )
+    age = status.get("latest_export_age_days")
+    return tiles(
+        [
+            Tile(_("Orders in the history"), number(status["orders"])),
+            Tile(_("Order dates covered"), covered),
+            Tile(_("Exports ingested"), number(status["files"])),
+            Tile(
+                _("Latest export"),
+                moment(status["latest_export_at"]),
+                "" if age is None else _("{days} days before {day}", days=age, day=i18n.day_name(now.date())),
+            ),
+        ]
+    )
+
+
+def unknown_values_table(unknown: Iterable[Mapping]) -> HTML:
+    kinds = {"status": _("status"), "cancel_reason": _("cancel reason"), "close_cause": _("close cause")}
+    return table(
+        frame(unknown),
+        {"kind": _("field"), "raw_value": _("value not in the vocabulary"), "orders": _("orders")},
+        {"kind": lambda k: kinds.get(str(k), str(k))},
+        empty=_("Every status and reason in the exports is known to the vocabulary."),
+    )
 
 
 def hours(value: object) -> str:
     """Hours as a duration a seller reads: 20 h, 3 days."""
-    return "n/a" if _missing(value) else _duration(float(value))
+    return _("n/a") if _missing(value) else _duration(float(value))
 
 
 def frame(rows: Iterable[Mapping]) -> pd.DataFrame:

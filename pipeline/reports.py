@@ -14,12 +14,17 @@ HTML by nbconvert, written to `reports/<kind>/<store>/<period>.html`.
 - The page: JupyterLab's HTML template without anything loaded from the network, code cells
   hidden, plotly.js embedded once in the head (the figures carry only their data), written
   through a temporary file and `os.replace`: a report either appears whole or not at all.
+- Language: each job has one (`lang`, zh or en; default the command's), handed to the notebook
+  as its `lang` parameter; the page says so in `<html lang>`. A report's language is how it is
+  rendered, not a different report: the file name is the same in every language.
 """
 
 from __future__ import annotations
 
+import ast
 import atexit
 import calendar
+import contextvars
 import os
 import queue
 import re
@@ -33,8 +38,10 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from pipeline import i18n
 from pipeline.config import PACKAGE_DIR, project_root
 from pipeline.errors import InputError, UsageError
+from pipeline.i18n import _
 
 KINDS = ("weekly", "review", "cluster")
 KERNEL_NAME = "storehealth"
@@ -43,15 +50,21 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "storehealth"
 CLUSTER_SCOPE = "all"
 HIDE_TAG = "report-hide"
+# a notebook's section heading: rh.section(_("Why orders were cancelled"), ...)
+SECTION_CALL = re.compile(r"""\bsection\(\s*_\(\s*("(?:[^"\\]|\\.)*")""")
 WORKERS = 2
 KERNEL_START_TIMEOUT = 60
 CELL_TIMEOUT = 600
 
-TITLES = {
-    "weekly": "Weekly store-health report",
-    "review": "Store-health review",
-    "cluster": "Cluster report",
-}
+
+
+def title(kind: str) -> str:
+    """The report's name in the current language."""
+    return {
+        "weekly": _("Weekly store-health report"),
+        "review": _("Store-health review"),
+        "cluster": _("Cluster report"),
+    }[kind]
 
 
 def notebooks_dir() -> Path:
@@ -91,15 +104,16 @@ class Period:
 
     @property
     def title(self) -> str:
+        """week 21 of 2024 (20–26 May 2024) / 2024年第21周（2024年5月20日至26日）, in the current language."""
         label = self.label
-        span = _span(self.first, self.last)
+        span = i18n.day_span(self.first, self.last)
         if "-W" in label:
             year, week = label.split("-W")
-            return f"week {int(week)} of {year} ({span})"
+            return _("week {week} of {year} ({span})", week=int(week), year=year, span=span)
         if "-Q" in label:
-            return f"Q{label[-1]} {self.first.year} ({span})"
+            return _("Q{quarter} {year} ({span})", quarter=label[-1], year=self.first.year, span=span)
         if len(label) == 7:
-            return f"{self.first:%B %Y}"
+            return i18n.month_name(self.first)
         return span
 
     @classmethod
@@ -132,16 +146,6 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _span(first: date, last: date) -> str:
-    if first == last:
-        return f"{first:%-d %b %Y}"
-    if first.year != last.year:
-        return f"{first:%-d %b %Y} – {last:%-d %b %Y}"
-    if first.month != last.month:
-        return f"{first:%-d %b} – {last:%-d %b %Y}"
-    return f"{first:%-d} – {last:%-d %b %Y}"
-
-
 def parse_period(
     *,
     week: str | None = None,
@@ -154,7 +158,7 @@ def parse_period(
     if date_from or date_to:
         given.append("--from/--to")
     if len(given) > 1:
-        raise UsageError(f"give only one of {', '.join(given)}")
+        raise UsageError(_("give only one of {options}", options=", ".join(given)))
     if week:
         m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", week.strip(), flags=re.I)
         try:
@@ -162,20 +166,20 @@ def parse_period(
         except ValueError:
             monday = None
         if monday is None:
-            raise UsageError(f"--week {week!r}: use an ISO week such as 2024-W14")
+            raise UsageError(_("--week {week!r}: use an ISO week such as 2024-W14", week=week))
         return Period(monday, monday + timedelta(days=6))
     if month:
         m = re.fullmatch(r"(\d{4})-(\d{1,2})", month.strip())
         if not m or not 1 <= int(m[2]) <= 12:
-            raise UsageError(f"--month {month!r}: use YYYY-MM, such as 2024-03")
+            raise UsageError(_("--month {month!r}: use YYYY-MM, such as 2024-03", month=month))
         first = date(int(m[1]), int(m[2]), 1)
         return Period(first, _month_end(first))
     if date_from or date_to:
         if not (date_from and date_to):
-            raise UsageError("give both --from YYYY-MM-DD and --to YYYY-MM-DD")
+            raise UsageError(_("give both --from YYYY-MM-DD and --to YYYY-MM-DD"))
         first, last = _day("--from", date_from), _day("--to", date_to)
         if first > last:
-            raise UsageError(f"--from {first} is after --to {last}")
+            raise UsageError(_("--from {first} is after --to {last}", first=first, last=last))
         return Period(first, last)
     return None
 
@@ -184,7 +188,7 @@ def _day(option: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"{option} {text!r}: use YYYY-MM-DD") from None
+        raise UsageError(_("{option} {text!r}: use YYYY-MM-DD", option=option, text=text)) from None
 
 
 def default_period(kind: str, latest_order: date) -> Period:
@@ -203,7 +207,8 @@ def default_period(kind: str, latest_order: date) -> Period:
 
 @dataclass(frozen=True)
 class ReportJob:
-    """One report: a notebook, its stores (empty: every store), a period, where it goes."""
+    """One report: a notebook, its stores (empty: every store), a period, where it goes, and
+    its language (None: the current language, fixed when the job is made)."""
 
     kind: str
     stores: tuple[str, ...]
@@ -211,6 +216,15 @@ class ReportJob:
     db_path: Path
     out_dir: Path
     as_of: datetime | None = None
+    lang: str | None = None
+
+    def __post_init__(self) -> None:
+        # fixed here, in the thread that plans the run: a worker thread has a language of its own
+        lang = self.lang or i18n.language()
+        if lang not in i18n.LANGUAGES:
+            raise UsageError(_("--lang {lang!r}: use one of {choices}", lang=lang,
+                               choices=", ".join(i18n.LANGUAGES)))  # fmt: skip
+        object.__setattr__(self, "lang", lang)
 
     @property
     def scope(self) -> str:
@@ -224,8 +238,13 @@ class ReportJob:
 
     @property
     def description(self) -> str:
-        who = "every store" if self.scope == CLUSTER_SCOPE else self.scope
-        return f"the {self.kind} report of {who} for {self.period.label}"
+        """the weekly report of ali-main for 2024-W21, in the current (the command's) language."""
+        who = _("every store") if self.scope == CLUSTER_SCOPE else self.scope
+        return {
+            "weekly": _("the weekly report of {who} for {period}", who=who, period=self.period.label),
+            "review": _("the review of {who} for {period}", who=who, period=self.period.label),
+            "cluster": _("the cluster report of {who} for {period}", who=who, period=self.period.label),
+        }[self.kind]
 
     def parameters(self) -> dict[str, str]:
         return {
@@ -234,6 +253,7 @@ class ReportJob:
             "date_to": self.period.last.isoformat(),
             "db_path": str(self.db_path),
             "as_of": self.as_of.isoformat(timespec="minutes") if self.as_of else "",
+            "lang": self.lang,
         }
 
 
@@ -246,24 +266,26 @@ def plan(
     db_path: Path,
     out_dir: Path | None = None,
     as_of: datetime | None = None,
+    lang: str | None = None,
 ) -> list[ReportJob]:
-    """The reports a `storehealth report` command line asks for, checked against the history."""
+    """The reports a `storehealth report` command line asks for, checked against the history
+    (in `lang`; None: the current language)."""
     from pipeline.database import connect
 
     if kind not in KINDS:
-        raise UsageError(f"unknown report {kind!r}: use one of {', '.join(KINDS)}")
+        raise UsageError(_("unknown report {kind!r}: use one of {kinds}", kind=kind, kinds=", ".join(KINDS)))
     con = connect(Path(db_path), read_only=True)
     try:
         known = [r[0] for r in con.execute("select distinct store from ingested_files order by 1").fetchall()]
         unknown = [s for s in stores if s not in known]
         if unknown:
             raise InputError(
-                f"no store named {', '.join(repr(s) for s in unknown)} in the history "
-                f"(known: {', '.join(known) or 'none yet'})",
-                fix="check the name, or ingest that store's exports first",
-            )
+                _("no store named {names} in the history (known: {known})",
+                  names=", ".join(repr(s) for s in unknown), known=", ".join(known) or _("none yet")),
+                fix=_("check the name, or ingest that store's exports first"),
+            )  # fmt: skip
         if not known:
-            raise InputError("the history holds no order yet", fix="ingest an export first")
+            raise InputError(_("the history holds no order yet"), fix=_("ingest an export first"))
         if kind == "cluster":
             chosen = [] if all_stores or not stores else list(dict.fromkeys(stores))
             scopes: list[tuple[str, ...]] = [tuple(chosen)]
@@ -274,7 +296,9 @@ def plan(
         elif len(known) == 1:
             scopes = [(known[0],)]
         else:
-            raise UsageError(f"give --store NAME or --all-stores (the history has {', '.join(known)})")
+            raise UsageError(
+                _("give --store NAME or --all-stores (the history has {stores})", stores=", ".join(known))
+            )
         if period is None:
             # one period for every report of the run: the stores' reports stay comparable
             names = sorted({s for scope in scopes for s in scope})
@@ -285,12 +309,12 @@ def plan(
             ).fetchone()[0]
             if latest is None:
                 raise InputError(
-                    f"no order of {', '.join(names) or 'any store'} in the history",
-                    fix="ingest that store's exports first",
+                    _("no order of {stores} in the history", stores=", ".join(names) or _("any store")),
+                    fix=_("ingest that store's exports first"),
                 )
             period = default_period(kind, latest)
         out = Path(out_dir or reports_dir())
-        return [ReportJob(kind, scope, period, Path(db_path).resolve(), out, as_of) for scope in scopes]
+        return [ReportJob(kind, scope, period, Path(db_path).resolve(), out, as_of, lang) for scope in scopes]
     finally:
         con.close()
 
@@ -463,7 +487,8 @@ class KernelWorker:
         source = notebooks_dir() / f"{job.kind}.ipynb"
         if not source.is_file():
             raise ReportError(
-                f"the report notebook {source} is missing", fix="restore it from the repository"
+                _("the report notebook {path} is missing", path=source),
+                fix=_("restore it from the repository"),
             )
         self.last_nb = None
         try:
@@ -486,9 +511,10 @@ class KernelWorker:
             self.restart()
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise ReportError(
-                f"{job.description} failed: {type(exc).__name__}: {first_line}; no HTML was written",
+                _("{report} failed: {error}: {message}; no HTML was written", report=job.description,
+                  error=type(exc).__name__, message=first_line),
                 path=source,
-            ) from None
+            ) from None  # fmt: skip
         self.reset()
         page = self.to_html(nb, job)
         job.path.parent.mkdir(parents=True, exist_ok=True)
@@ -510,25 +536,29 @@ class KernelWorker:
             if cell.cell_type == "code"
             for o in cell.outputs
         )
-        nb.metadata["title"] = f"{TITLES[job.kind]} · {job.scope} · {job.period.label}"
+        with i18n.using(job.lang):
+            nb.metadata["title"] = f"{title(job.kind)} · {job.scope} · {job.period.label}"
+            footer = _("storehealth {report}, orders created {first} to {last}, rendered {now} from {db}",
+                       report=title(job.kind), first=job.period.first, last=job.period.last,
+                       now=f"{datetime.now():%Y-%m-%d %H:%M}", db=job.db_path)  # fmt: skip
+            html_lang = i18n.html_lang()
         resources = {
             "metadata": {"name": job.path.stem},
             "plotly_js": _plotly_js() if has_charts else "",
             "report_css": _report_css(),
-            "report_footer": (
-                f"storehealth {job.kind} report, orders created {job.period.first} to {job.period.last}, "
-                f"rendered {datetime.now():%Y-%m-%d %H:%M} from {job.db_path}"
-            ),
+            "report_footer": footer,
         }
-        page, _ = self.exporter.from_notebook_node(nb, resources=resources)
-        return page
+        page, _resources = self.exporter.from_notebook_node(nb, resources=resources)
+        # nbconvert accepts only ISO 639-1 codes ("zh"); browsers pick Simplified Chinese glyphs
+        # for "zh-CN"
+        return page.replace('<html lang="en">', f'<html lang="{html_lang}">', 1)
 
 
 def _kernel_error(exc: Exception) -> ReportError:
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return ReportError(
-        f"could not start a Python kernel for the reports ({message})",
-        fix="check that ipykernel is installed in this environment: make requirements",
+        _("could not start a Python kernel for the reports ({message})", message=message),
+        fix=_("check that ipykernel is installed in this environment: make requirements"),
     )
 
 
@@ -547,15 +577,19 @@ def _failure_message(job: ReportJob, exc, nb) -> str:
                         break
             elif cell.cell_type == "code" and "injected-parameters" not in tags:
                 code_cells += 1
+                if found := SECTION_CALL.search(cell.source):
+                    # a section the report writes in its own language: named in the command's
+                    heading = i18n.translate(ast.literal_eval(found.group(1)))
             if cell.get("metadata", {}).get("papermill", {}).get("exception"):
                 section, position = heading, code_cells
                 break
-    where = f" in the section “{section}”" if section else ""
-    cell = f" (code cell {position} of {job.kind}.ipynb)" if position else ""
+    where = _(" in the section “{section}”", section=section) if section else ""
+    cell = _(" (code cell {position} of {notebook})", position=position, notebook=f"{job.kind}.ipynb")
     evalue = " ".join(str(exc.evalue).split())
     if len(evalue) > 300:
         evalue = evalue[:300] + "…"
-    return f"{job.description} failed{where}{cell}: {exc.ename}: {evalue}; no HTML was written"
+    return _("{report} failed{where}{cell}: {error}: {message}; no HTML was written", report=job.description,
+             where=where, cell=cell if position else "", error=exc.ename, message=evalue)  # fmt: skip
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -612,20 +646,23 @@ def render_jobs(
                 except ReportError as exc:
                     with lock:
                         outcome.failed.append((job, exc))
-                    say(f"failed: {exc}")
+                    say(_("failed: {error}", error=exc))
                     continue
                 with lock:
                     outcome.rendered.append(done)
-                say(f"rendered {done.path} ({done.seconds:.1f} s, {done.size / 1e6:.1f} MB)")
+                say(_("rendered {file} ({seconds} s, {size} MB)", file=done.path,
+                      seconds=f"{done.seconds:.1f}", size=f"{done.size / 1e6:.1f}"))  # fmt: skip
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread below
             errors.append(exc)
         finally:
             worker.stop()
 
+    # each worker in a copy of this thread's context: its messages in the command's language
     threads = [
-        threading.Thread(target=work, name=f"storehealth-report-{i}", daemon=True)
+        threading.Thread(target=contextvars.copy_context().run, args=(work,), name=f"storehealth-report-{i}",
+                         daemon=True)
         for i in range(max(1, min(workers, len(jobs))))
-    ]
+    ]  # fmt: skip
     for thread in threads:
         thread.start()
     try:
@@ -661,18 +698,20 @@ def render(
     out_dir: Path | str | None = None,
     *,
     as_of: datetime | None = None,
+    lang: str | None = None,
 ) -> Path:
-    """Render one report (every store for a cluster when `stores` is empty) and return its path;
-    raise ReportError when its notebook fails (no HTML is written then)."""
+    """Render one report (every store for a cluster when `stores` is empty) in `lang` (None: the
+    current language) and return its path; raise ReportError when its notebook fails (no HTML
+    is written then)."""
     if kind not in KINDS:
-        raise UsageError(f"unknown report {kind!r}: use one of {', '.join(KINDS)}")
+        raise UsageError(_("unknown report {kind!r}: use one of {kinds}", kind=kind, kinds=", ".join(KINDS)))
     names = (stores,) if isinstance(stores, str) else tuple(stores or ())
     if kind != "cluster" and len(names) != 1:
-        raise UsageError(f"a {kind} report is for one store")
+        raise UsageError(_("a {kind} report is for one store", kind=kind))
     first = date.fromisoformat(date_from) if isinstance(date_from, str) else date_from
     last = date.fromisoformat(date_to) if isinstance(date_to, str) else date_to
     job = ReportJob(
-        kind, names, Period(first, last), Path(db_path).resolve(), Path(out_dir or reports_dir()), as_of
+        kind, names, Period(first, last), Path(db_path).resolve(), Path(out_dir or reports_dir()), as_of, lang
     )
     outcome = render_jobs([job], workers=1)
     if outcome.failed:

@@ -41,6 +41,7 @@ class RunOptions:
     month: Period | None = None  # re-render this month's reviews
     dry_run: bool = False
     as_of: datetime | None = None  # "now" for the open backlog; None: the real now
+    lang: str | None = None  # the reports' language for stores without their own; None: the current
 
 
 @dataclass
@@ -120,7 +121,7 @@ def weekly_run(options: RunOptions, progress: Callable[[str], None] = lambda _m:
             )  # fmt: skip
             return summary
         stores = _check_history(options, fresh, summary, week)
-        _render(options, stores, fresh, week, month, summary, progress)
+        _render(options, stores, fresh, week, month, summary, progress, configs)
     return summary
 
 
@@ -236,21 +237,24 @@ def _render(
     month: Period,
     summary: RunSummary,
     progress: Callable[[str], None],
+    configs: dict[str, StoreConfig] | None = None,
 ) -> None:
     """The week's reports for stores with new data (or none yet), the cluster report, and the
-    month's reviews the first time they can be made. An explicit --week/--month re-renders."""
+    month's reviews the first time they can be made. An explicit --week/--month re-renders.
+    A store's reports are in its `lang` from stores.toml, else in the run's language."""
     from pipeline.report_index import build_index
 
     db = options.db_path.resolve()
     jobs = []
     for store in stores:
-        weekly = ReportJob("weekly", (store,), week, db, options.out_dir, options.as_of)
+        lang = (configs or {}).get(store, StoreConfig(store)).lang or options.lang
+        weekly = ReportJob("weekly", (store,), week, db, options.out_dir, options.as_of, lang)
         if options.week or store in fresh or not weekly.path.exists():
             jobs.append(weekly)
-        review = ReportJob("review", (store,), month, db, options.out_dir, options.as_of)
+        review = ReportJob("review", (store,), month, db, options.out_dir, options.as_of, lang)
         if options.month or not review.path.exists():
             jobs.append(review)
-    cluster = ReportJob("cluster", (), week, db, options.out_dir, options.as_of)
+    cluster = ReportJob("cluster", (), week, db, options.out_dir, options.as_of, options.lang)
     if stores and (options.week or fresh or not cluster.path.exists()):
         jobs.append(cluster)
     if options.dry_run:
@@ -271,6 +275,7 @@ def default_options(
     week: Period | None = None,
     month: Period | None = None,
     dry_run: bool = False,
+    lang: str | None = None,
 ) -> RunOptions:
     from pipeline.config import exports_dir
     from pipeline.reports import reports_dir
@@ -286,4 +291,5 @@ def default_options(
         month=month,
         dry_run=dry_run,
         as_of=None if today is None else datetime.combine(today, time()),
+        lang=lang,
     )

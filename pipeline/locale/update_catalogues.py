@@ -4,17 +4,22 @@
 
 New messages are added with an empty translation (the catalogue test then fails until someone
 translates them); messages no longer in the code are dropped. Translators edit the .po files.
+The code is `pipeline/**.py` and the code cells of the report notebooks (`notebooks/*.ipynb`),
+whose titles and section texts are written as `_("...")` too.
 """
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_python
 from babel.messages.pofile import read_po, write_po
 
 PACKAGE = Path(__file__).resolve().parents[1]
+NOTEBOOKS = PACKAGE.parent / "notebooks"
 KEYWORDS = {"_": None, "ngettext": (1, 2)}
 
 
@@ -26,6 +31,15 @@ def code_messages() -> dict[str, list[tuple[str, int]]]:
     ):
         msgid = message if isinstance(message, str) else message[0]
         found.setdefault(msgid, []).append((f"pipeline/{filename}", lineno))
+    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        for lineno, _function, message, _comments in extract_python(
+            io.BytesIO(code.encode("utf-8")), KEYWORDS, (), {"encoding": "utf-8"}
+        ):
+            msgid = message if isinstance(message, str) else message[0]
+            if msgid:
+                found.setdefault(msgid, []).append((f"notebooks/{notebook.name}", lineno))
     return found
 
 
