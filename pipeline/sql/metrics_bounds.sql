@@ -11,3 +11,6 @@ set variable metrics_gap_from = (
 set variable metrics_gap_to = (select date_from::timestamp from metrics_params);
 set variable metrics_period = (select period from metrics_params);
 set variable metrics_per = (select per from metrics_params);
+set variable metrics_all_stores = (
+    select count(*) = (select count(distinct store) from ingested_files) from metrics_stores
+);

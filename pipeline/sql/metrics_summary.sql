@@ -22,14 +22,14 @@ counts as (
         period_start,
         scope_key,
         count(*) as orders,
-        count(*) filter (where paid) as paid_orders,
-        count(*) filter (where closed) as closed_orders,
-        count(*) filter (where paid and not shipped and closed and seller_fault) as sold_not_shipped,
-        count(*) filter (where shipped_with_deadline) as shipped_with_deadline,
-        count(*) filter (where shipped_with_deadline and late) as late_shipments,
+        count_if(paid) as paid_orders,
+        count_if(closed) as closed_orders,
+        count_if(paid and not shipped and closed and seller_fault) as sold_not_shipped,
+        count_if(shipped_with_deadline) as shipped_with_deadline,
+        count_if(shipped_with_deadline and late) as late_shipments,
         count(cancel_reason) as cancellations,
-        count(cancel_reason) filter (where seller_fault) as seller_fault_cancellations,
-        count(*) filter (where closed and not shipped and seller_fault) as pre_fulfilment_cancellations
+        count_if(cancel_reason is not null and seller_fault) as seller_fault_cancellations,
+        count_if(closed and not shipped and seller_fault) as pre_fulfilment_cancellations
     from facts
     group by period_start, scope_key
 ),

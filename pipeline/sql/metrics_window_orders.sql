@@ -13,8 +13,8 @@ stores as (select * from metrics_stores),
 chosen as (
     select orders.*
     from orders
-    semi join stores using (store)
-    where orders.created_at >= getvariable('metrics_lower')
+    where (getvariable('metrics_all_stores') or orders.store in (select store from stores))
+      and orders.created_at >= getvariable('metrics_lower')
       and orders.created_at < getvariable('metrics_upper')
       and not coalesce(
           orders.created_at >= getvariable('metrics_gap_from')
