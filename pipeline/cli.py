@@ -633,9 +633,9 @@ def demo(
     from pipeline.status import store_status
 
     root = root or exports_dir()
-    with err.status("writing demo exports"):
+    with err.status(_("writing demo exports")):
         written = write_demo_exports(root)
-    err.print(f"wrote {len(written)} demo exports under {root}")
+    err.print(_("wrote {count} demo exports under {folder}", count=len(written), folder=root))
     try:
         con = connect(_db(db))
         try:
@@ -648,7 +648,7 @@ def demo(
             con.close()
     except InputError as exc:
         raise _fail(exc) from None
-    err.print(f"status as of {DEMO_TODAY:%Y-%m-%d}, the day the demo exports were made")
+    err.print(_("status as of {day}, the day the demo exports were made", day=f"{DEMO_TODAY:%Y-%m-%d}"))
     _print_status(report)
 
     # The reports, judged as of the demo's day too; a scratch --db keeps its reports beside it.
@@ -664,7 +664,7 @@ def demo(
         raise _fail(exc) from None
     outcome = _render_reports(jobs)
     if outcome.index is not None:
-        out.print(f"reports: {outcome.index}", markup=False, soft_wrap=True)
+        out.print(_("reports: {index}", index=outcome.index), markup=False, soft_wrap=True)
     if outcome.failed:
         raise typer.Exit(1)
 
