@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
@@ -276,11 +277,8 @@ def _load_policies(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("insert into vocab_policy values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
-def policy_standing(
-    con: duckdb.DuckDBPyConnection, as_of: date, stores: list[str] | None = None
-) -> pd.DataFrame:
-    """Each store against its platform's policies over their own windows ending on `as_of`:
-    rate, standing (ok / warning / breach / no data), margin and orders to cross the limit."""
+def _policy_rates(con: duckdb.DuckDBPyConnection, as_of: date, stores: list[str] | None) -> None:
+    """metrics_policy_rates: metrics_summary per store for each policy window ending on `as_of`."""
     _load_policies(con)
     windows = sorted(
         {p["window_days"] for p in policies()}
@@ -294,24 +292,31 @@ def policy_standing(
             con.execute(f"create temp table metrics_policy_rates as {rates}")
         else:
             con.execute(f"insert into metrics_policy_rates {rates}")
+
+
+def policy_standing(
+    con: duckdb.DuckDBPyConnection, as_of: date, stores: list[str] | None = None
+) -> pd.DataFrame:
+    """Each store against its platform's policies over their own windows ending on `as_of`:
+    rate, standing (ok / warning / breach / no data), margin and orders to cross the limit."""
+    _policy_rates(con, as_of, stores)
     return _frame(con, sql_text("metrics_policy_standing"))
 
 
 def policy_records(
     con: duckdb.DuckDBPyConnection, as_of: date, stores: list[str] | None = None
 ) -> list[dict]:
-    """`policy_standing` as JSON-ready dicts: dates as ISO text, missing figures as None."""
-    frame = policy_standing(con, as_of, stores)
-    return [
-        {key: _plain(value) for key, value in row.items()} for row in frame.to_dict(orient="records")
-    ]
+    """`policy_standing` as JSON-ready dicts, straight from DuckDB (no pandas: counts stay
+    integers even where a store has no data): dates as ISO text, missing figures as None."""
+    _policy_rates(con, as_of, stores)
+    cursor = con.execute(sql_text("metrics_policy_standing"))
+    names = [d[0] for d in cursor.description]
+    return [{k: _plain(v) for k, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
 
 
 def _plain(value: object) -> object:
-    if value is None or (isinstance(value, float) and value != value) or type(value).__name__ == "NaTType":
-        return None
     if isinstance(value, date):
         return value.isoformat()
-    if hasattr(value, "item"):  # a numpy scalar
-        return value.item()
+    if isinstance(value, Decimal):
+        return float(value)
     return value

@@ -119,3 +119,13 @@ def test_readable_policy_table(tmp_path: Path, cli) -> None:
     assert result.exit_code == 0, result.output
     line = next(x for x in result.stdout.splitlines() if "成交不卖率" in x)
     assert "2.50%" in line and "≤ 2.00%" in line and "breach" in line and "-0.50 pt" in line
+
+
+def test_counts_stay_integers_beside_a_store_without_data(tmp_path: Path, cli) -> None:
+    ali_store(tmp_path, cli, seller_fault_closures=1, late=2)
+    rows = [ali_row(id="1", status="等待您发货", created="2022.01.05 10:00", paid="2022.01.05 10:00")]
+    assert cli("ingest", write_ali(tmp_path / "old.csv", rows), "--store", "old").exit_code == 0
+    got = policies(cli, "ali", "old")
+    assert got[("ali", "late_shipment_rate")]["orders_to_cross"] == 2
+    assert type(got[("ali", "late_shipment_rate")]["orders_to_cross"]) is int
+    assert got[("old", "late_shipment_rate")]["orders_to_cross"] is None
