@@ -34,6 +34,20 @@ def known_stores(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute("select distinct store from ingested_files order by 1").fetchall()]
 
 
+def check_stores(con: duckdb.DuckDBPyConnection, stores: list[str] | None) -> list[str]:
+    """The stores asked for (None: every store in the history), each checked to exist."""
+    known = known_stores(con)
+    chosen = known if stores is None else list(stores)
+    unknown = [s for s in chosen if s not in known]
+    if unknown:
+        raise InputError(
+            _("no store named {names} in the history (known: {known})",
+              names=", ".join(repr(s) for s in unknown), known=", ".join(known) or _("none yet")),
+            fix=_("check the name, or ingest that store's exports first"),
+        )  # fmt: skip
+    return chosen
+
+
 def _select(
     con: duckdb.DuckDBPyConnection,
     stores: list[str] | None,
@@ -48,15 +62,7 @@ def _select(
     """Set the parameters every metrics model reads, after checking the store names."""
     if by not in (None, *BY_CHOICES) or per not in (None, *PER_CHOICES):
         raise ValueError(f"by must be one of {BY_CHOICES} or None, per one of {PER_CHOICES} or None")
-    known = known_stores(con)
-    chosen = known if stores is None else list(stores)
-    unknown = [s for s in chosen if s not in known]
-    if unknown:
-        raise InputError(
-            _("no store named {names} in the history (known: {known})",
-              names=", ".join(repr(s) for s in unknown), known=", ".join(known) or _("none yet")),
-            fix=_("check the name, or ingest that store's exports first"),
-        )  # fmt: skip
+    chosen = check_stores(con, stores)
     con.execute(
         "create or replace temp table metrics_params as select ?::date as date_from, "
         "?::date as date_to, ?::timestamp as as_of, ?::varchar as period, ?::varchar as per",

@@ -271,19 +271,14 @@ def plan(
     """The reports a `storehealth report` command line asks for, checked against the history
     (in `lang`; None: the current language)."""
     from pipeline.database import connect
+    from pipeline.metrics import check_stores
 
     if kind not in KINDS:
         raise UsageError(_("unknown report {kind!r}: use one of {kinds}", kind=kind, kinds=", ".join(KINDS)))
     con = connect(Path(db_path), read_only=True)
     try:
-        known = [r[0] for r in con.execute("select distinct store from ingested_files order by 1").fetchall()]
-        unknown = [s for s in stores if s not in known]
-        if unknown:
-            raise InputError(
-                _("no store named {names} in the history (known: {known})",
-                  names=", ".join(repr(s) for s in unknown), known=", ".join(known) or _("none yet")),
-                fix=_("check the name, or ingest that store's exports first"),
-            )  # fmt: skip
+        known = check_stores(con, None)
+        check_stores(con, list(stores))
         if not known:
             raise InputError(_("the history holds no order yet"), fix=_("ingest an export first"))
         if kind == "cluster":
