@@ -28,7 +28,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
-    help="Cumulative order history and store-health figures from rolling marketplace exports.",
+    help=_("Cumulative order history and store-health figures from rolling marketplace exports."),
     epilog="Example: storehealth ingest data/exports/ali-main --store ali-main",
 )
 err = Console(stderr=True, highlight=False)
@@ -40,17 +40,17 @@ DbOption = Annotated[
     Path | None,
     typer.Option(
         "--db",
-        help="History database (default: $STOREHEALTH_DB, else data/storehealth.duckdb).",
+        help=_("History database (default: $STOREHEALTH_DB, else data/storehealth.duckdb)."),
         show_default=False,
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=_("Print one JSON object on stdout."))]
 LangOption = Annotated[
     str | None,
     typer.Option(
         "--lang",
-        help="zh or en for the readable output (default: $STOREHEALTH_LANG, else your locale). "
-        "JSON stays English.",
+        help=_("zh or en for the readable output (default: $STOREHEALTH_LANG, else your locale). "
+        "JSON stays English."),
         show_default=False,
     ),
 ]
@@ -124,30 +124,36 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(1)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Add exports to the history. Each file lands whole or not at all.\n"
+        "\n"
+        "Example: storehealth ingest data/exports/ali-main --store ali-main"
+    )
+)
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Export files, folders or globs.", show_default=False)],
-    store: Annotated[str, typer.Option("--store", help="The store these exports belong to.")],
+    paths: Annotated[
+        list[str], typer.Argument(help=_("Export files, folders or globs."), show_default=False)
+    ],
+    store: Annotated[str, typer.Option("--store", help=_("The store these exports belong to."))],
     platform: Annotated[
         str | None,
-        typer.Option("--platform", help="aliexpress, ebay, 1688 or generic (default: detect)."),
+        typer.Option("--platform", help=_("aliexpress, ebay, 1688 or generic (default: detect).")),
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option("--mapping", help="Mapping file for --platform generic.")
+        Path | None, typer.Option("--mapping", help=_("Mapping file for --platform generic."))
     ] = None,
     exported_at: Annotated[
         str | None,
-        typer.Option("--exported-at", help="When the export was made (default: its latest event)."),
+        typer.Option("--exported-at", help=_("When the export was made (default: its latest event).")),
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Refuse a file with any unreadable row.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help=_("Refuse a file with any unreadable row."))
+    ] = False,
     as_json: JsonOption = False,
     lang: LangOption = None,
     db: DbOption = None,
 ) -> None:
-    """Add exports to the history. Each file lands whole or not at all.
-
-    Example: storehealth ingest data/exports/ali-main --store ali-main
-    """
     _use_lang(lang, as_json)
     from pipeline.adapters import PLATFORMS
     from pipeline.adapters.generic import load_mapping
@@ -247,17 +253,19 @@ def _print_result(result, *, quiet: bool) -> None:
         err.print(_("  warning: {warning}", warning=warning), soft_wrap=True, markup=False)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Per store: orders, date coverage, gaps between exports, export age, unknown values.\n"
+        "\n"
+        "Example: storehealth status --store ali-main --json"
+    )
+)
 def status(
-    store: Annotated[str | None, typer.Option("--store", help="Only this store.")] = None,
+    store: Annotated[str | None, typer.Option("--store", help=_("Only this store."))] = None,
     as_json: JsonOption = False,
     lang: LangOption = None,
     db: DbOption = None,
 ) -> None:
-    """Per store: orders, date coverage, gaps between exports, export age, unknown values.
-
-    Example: storehealth status --store ali-main --json
-    """
     _use_lang(lang, as_json)
     from pipeline.status import store_status
 
@@ -320,53 +328,55 @@ def _parse_day(option: str, text: str) -> date:
 MetricsTable = Literal["summary", "reasons", "causes", "policy", "backlog"]
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Store-health figures for orders created in a window.\n"
+        "\n"
+        "With --by or --per, --json prints a list of objects, one per period and store or platform.\n"
+        "\n"
+        "Examples:\n"
+        "  storehealth metrics --store ali-main --from 2024-03-01 --to 2024-03-31 --json\n"
+        "  storehealth metrics --all --from 2024-01-01 --to 2024-06-30 --by month --per store\n"
+        "  storehealth metrics --all --to 2024-06-30 --policy\n"
+        "  storehealth metrics --all --from 2024-01-01 --to 2024-06-30 --by week --csv weeks.csv"
+    )
+)
 def metrics(
     store: Annotated[
-        list[str] | None, typer.Option("--store", help="A store (repeat for several).")
+        list[str] | None, typer.Option("--store", help=_("A store (repeat for several)."))
     ] = None,
-    all_stores: Annotated[bool, typer.Option("--all", help="Every store together.")] = False,
-    date_from: Annotated[str, typer.Option("--from", help="First order date, YYYY-MM-DD.")] = "",
-    date_to: Annotated[str, typer.Option("--to", help="Last order date, YYYY-MM-DD (inclusive).")] = "",
+    all_stores: Annotated[bool, typer.Option("--all", help=_("Every store together."))] = False,
+    date_from: Annotated[str, typer.Option("--from", help=_("First order date, YYYY-MM-DD."))] = "",
+    date_to: Annotated[str, typer.Option("--to", help=_("Last order date, YYYY-MM-DD (inclusive)."))] = "",
     by: Annotated[
         Literal["week", "month"] | None,
-        typer.Option("--by", help="One set of figures per ISO week or calendar month."),
+        typer.Option("--by", help=_("One set of figures per ISO week or calendar month.")),
     ] = None,
     per: Annotated[
         Literal["store", "platform"] | None,
-        typer.Option("--per", help="Figures per store or per platform instead of all together."),
+        typer.Option("--per", help=_("Figures per store or per platform instead of all together.")),
     ] = None,
     policy: Annotated[
         bool,
         typer.Option(
             "--policy",
-            help="Judge each store against its platform's policies as of --to (--from not needed).",
+            help=_("Judge each store against its platform's policies as of --to (--from not needed)."),
         ),
     ] = False,
     csv_path: Annotated[
-        Path | None, typer.Option("--csv", help="Also write a breakdown table to this CSV file.")
+        Path | None, typer.Option("--csv", help=_("Also write a breakdown table to this CSV file."))
     ] = None,
     parquet_path: Annotated[
-        Path | None, typer.Option("--parquet", help="Also write a breakdown table to this Parquet file.")
+        Path | None, typer.Option("--parquet", help=_("Also write a breakdown table to this Parquet file."))
     ] = None,
     table: Annotated[
         MetricsTable,
-        typer.Option("--table", help="Which breakdown --csv/--parquet write."),
+        typer.Option("--table", help=_("Which breakdown --csv/--parquet write.")),
     ] = "summary",
     as_json: JsonOption = False,
     lang: LangOption = None,
     db: DbOption = None,
 ) -> None:
-    """Store-health figures for orders created in a window (SPEC section 4).
-
-    With --by or --per, --json prints a list of objects, one per period and store or platform.
-
-    Examples:
-      storehealth metrics --store ali-main --from 2024-03-01 --to 2024-03-31 --json
-      storehealth metrics --all --from 2024-01-01 --to 2024-06-30 --by month --per store
-      storehealth metrics --all --to 2024-06-30 --policy
-      storehealth metrics --all --from 2024-01-01 --to 2024-06-30 --by week --csv weeks.csv
-    """
     _use_lang(lang, as_json)
     try:
         if bool(store) == all_stores:
@@ -525,47 +535,49 @@ def _print_policy(result: dict) -> None:
     out.print(table)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Render HTML reports to reports/<kind>/<store>/<period>.html and rebuild reports/index.html.\n"
+        "\n"
+        "The default period is the last complete week (weekly) or month (review, cluster) in the\n"
+        "history.\n"
+        "\n"
+        "Example: storehealth report weekly --store ali-main --week 2024-W14"
+    )
+)
 def report(
     kind: Annotated[
         str,
         typer.Argument(
-            help="weekly (one store, one week), review (one store, a month or quarter) or cluster "
-            "(every store side by side).",
+            help=_("weekly (one store, one week), review (one store, a month or quarter) or cluster "
+            "(every store side by side)."),
             show_default=False,
         ),
     ],
     store: Annotated[
-        list[str] | None, typer.Option("--store", help="A store (repeat for one report each).")
+        list[str] | None, typer.Option("--store", help=_("A store (repeat for one report each)."))
     ] = None,
     all_stores: Annotated[
-        bool, typer.Option("--all-stores", help="One report per store, rendered two at a time.")
+        bool, typer.Option("--all-stores", help=_("One report per store, rendered two at a time."))
     ] = False,
-    date_from: Annotated[str | None, typer.Option("--from", help="First order date, YYYY-MM-DD.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last order date, YYYY-MM-DD.")] = None,
-    week: Annotated[str | None, typer.Option("--week", help="An ISO week, e.g. 2024-W14.")] = None,
-    month: Annotated[str | None, typer.Option("--month", help="A month, e.g. 2024-03.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help=_("First order date, YYYY-MM-DD."))] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help=_("Last order date, YYYY-MM-DD."))] = None,
+    week: Annotated[str | None, typer.Option("--week", help=_("An ISO week, e.g. 2024-W14."))] = None,
+    month: Annotated[str | None, typer.Option("--month", help=_("A month, e.g. 2024-03."))] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Folder for the reports (default: reports/).")
+        Path | None, typer.Option("--out", help=_("Folder for the reports (default: reports/)."))
     ] = None,
     lang: Annotated[
         str | None,
         typer.Option(
             "--lang",
-            help="zh or en: the reports' language and the messages' (default: $STOREHEALTH_LANG, else "
-            "your locale). The file name is the same in both languages.",
+            help=_("zh or en: the reports' language and the messages' (default: $STOREHEALTH_LANG, else "
+            "your locale). The file name is the same in both languages."),
             show_default=False,
         ),
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Render HTML reports to reports/<kind>/<store>/<period>.html and rebuild reports/index.html.
-
-    The default period is the last complete week (weekly) or month (review, cluster) in the
-    history.
-
-    Example: storehealth report weekly --store ali-main --week 2024-W14
-    """
     _use_lang(lang)
     from pipeline.reports import parse_period, plan
 
@@ -606,25 +618,28 @@ def _render_reports(jobs: list) -> object:
     return outcome
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Generate realistic exports for three stores, ingest them, show the status and render the\n"
+        "weekly report of each store, their reviews and the cluster report.\n"
+        "\n"
+        "Example: storehealth demo --db /tmp/demo.duckdb"
+    )
+)
 def demo(
     root: Annotated[
-        Path | None, typer.Option("--exports", help="Where to write the demo exports.")
+        Path | None, typer.Option("--exports", help=_("Where to write the demo exports."))
     ] = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(
             "--out",
-            help="Folder for the demo's reports (default: reports/, or beside the database given by --db).",
+            help=_("Folder for the demo's reports (default: reports/, or beside the database given "
+                   "by --db)."),
         ),
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Generate realistic exports for three stores, ingest them, show the status and render the
-    weekly report of each store, their reviews and the cluster report.
-
-    Example: storehealth demo --db /tmp/demo.duckdb
-    """
     from pipeline.config import exports_dir
     from pipeline.database import connect
     from pipeline.demo_exports import DEMO_TODAY, write_demo_exports
@@ -669,39 +684,43 @@ def demo(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "The weekly job: ingest new files from data/exports/<store>/, render the week's reports.\n"
+        "\n"
+        "Ingests every file not yet in the history (recognised by content), renders each store's\n"
+        "weekly report for the last complete week and the cluster report, the monthly reviews on\n"
+        "the first run after a month ends, and rebuilds reports/index.html. Then it prints each\n"
+        "store's policy standing and every warning. Exit status: 0 all well, 3 finished with\n"
+        "warnings (stale or missing exports, gaps, unknown values, rejected rows), 1 something failed.\n"
+        "\n"
+        "Example (crontab): 0 7 * * 1 cd /path/to/storehealth && .venv/bin/storehealth run"
+    )
+)
 def run(
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what it would do; change nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Say what it would do; change nothing."))
+    ] = False,
     week: Annotated[
-        str | None, typer.Option("--week", help="Re-render this ISO week's reports, e.g. 2024-W14.")
+        str | None, typer.Option("--week", help=_("Re-render this ISO week's reports, e.g. 2024-W14."))
     ] = None,
     month: Annotated[
-        str | None, typer.Option("--month", help="Re-render this month's reviews, e.g. 2024-03.")
+        str | None, typer.Option("--month", help=_("Re-render this month's reviews, e.g. 2024-03."))
     ] = None,
     today: Annotated[
         str | None,
-        typer.Option("--today", help="Run as if today were YYYY-MM-DD (to replay a past week)."),
+        typer.Option("--today", help=_("Run as if today were YYYY-MM-DD (to replay a past week).")),
     ] = None,
     exports: Annotated[
-        Path | None, typer.Option("--exports", help="The drop folders' parent (default: data/exports).")
+        Path | None, typer.Option("--exports", help=_("The drop folders' parent (default: data/exports)."))
     ] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Folder for the reports (default: reports/).")
+        Path | None, typer.Option("--out", help=_("Folder for the reports (default: reports/)."))
     ] = None,
     as_json: JsonOption = False,
     lang: LangOption = None,
     db: DbOption = None,
 ) -> None:
-    """The weekly job: ingest new files from data/exports/<store>/, render the week's reports.
-
-    Ingests every file not yet in the history (recognised by content), renders each store's
-    weekly report for the last complete week and the cluster report, the monthly reviews on
-    the first run after a month ends, and rebuilds reports/index.html. Then it prints each
-    store's policy standing and every warning. Exit status: 0 all well, 3 finished with
-    warnings (stale or missing exports, gaps, unknown values, rejected rows), 1 something failed.
-
-    Example (crontab): 0 7 * * 1 cd /path/to/storehealth && .venv/bin/storehealth run
-    """
     _use_lang(lang, as_json)
     from pipeline.i18n import locale_language
     from pipeline.reports import parse_period
@@ -765,19 +784,21 @@ def _print_run(s) -> None:
     out.print(_("exit {code}: {verdict}", code=s.exit_code, verdict=verdict), markup=False)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Write the whole history as Parquet files plus a manifest of row counts and checksums.\n"
+        "\n"
+        "Any engine reads the files (pandas, Polars, Spark, Trino, DuckDB). The buyer-hash salt is\n"
+        "not included: keep a copy of the .salt file beside the database somewhere safe.\n"
+        "\n"
+        "Example: storehealth backup backups/2024-06-03"
+    )
+)
 def backup(
-    folder: Annotated[Path, typer.Argument(help="A new folder for the backup.", show_default=False)],
+    folder: Annotated[Path, typer.Argument(help=_("A new folder for the backup."), show_default=False)],
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Write the whole history as Parquet files plus a manifest of row counts and checksums.
-
-    Any engine reads the files (pandas, Polars, Spark, Trino, DuckDB). The buyer-hash salt is
-    not included: keep a copy of the .salt file beside the database somewhere safe.
-
-    Example: storehealth backup backups/2024-06-03
-    """
     from pipeline.backup import backup as write_backup
 
     try:
@@ -793,19 +814,23 @@ def backup(
     err.print(f"backed up {total} rows in {len(summary.rows)} tables to {summary.folder}", markup=False)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Rebuild the history database from a backup, after checking every file's checksum.\n"
+        "\n"
+        "Example: storehealth restore backups/2024-06-03 --db data/restored.duckdb"
+    )
+)
 def restore(
-    folder: Annotated[Path, typer.Argument(help="A folder `storehealth backup` wrote.", show_default=False)],
+    folder: Annotated[
+        Path, typer.Argument(help=_("A folder `storehealth backup` wrote."), show_default=False)
+    ],
     force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing database (kept as .before-restore).")
+        bool, typer.Option("--force", help=_("Replace an existing database (kept as .before-restore)."))
     ] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Rebuild the history database from a backup, after checking every file's checksum.
-
-    Example: storehealth restore backups/2024-06-03 --db data/restored.duckdb
-    """
     from pipeline.backup import restore as load_backup
 
     try:

@@ -6,14 +6,15 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+# Messages in English whatever the machine's locale (tests of Chinese output ask for it); set
+# before pipeline.cli is imported, whose --help texts are translated then.
+os.environ["STOREHEALTH_LANG"] = "en"
+
 import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-
-# Messages in English whatever the machine's locale (tests of Chinese output ask for it).
-os.environ["STOREHEALTH_LANG"] = "en"
 
 REPO = Path(__file__).resolve().parents[1]
 OLIST = REPO.parent / "shared" / "realdata" / "olist" / "olist_orders_dataset.csv"

@@ -124,3 +124,13 @@ def test_the_locale_picks_the_language(tmp_path: Path) -> None:
     en = subprocess.run(command, capture_output=True, text=True, env={**env, "LANG": "en_US.UTF-8"})
     assert zh.returncode == en.returncode == 1
     assert zh.stderr.startswith("错误：") and en.stderr.startswith("error: ")
+
+
+def test_help_follows_the_language() -> None:
+    command = [str(REPO / ".venv" / "bin" / "storehealth"), "ingest", "--help"]
+    env = {k: v for k, v in os.environ.items() if k != "STOREHEALTH_LANG"}
+    zh = subprocess.run(command, capture_output=True, text=True, env={**env, "STOREHEALTH_LANG": "zh"})
+    en = subprocess.run(command, capture_output=True, text=True, env={**env, "STOREHEALTH_LANG": "en"})
+    assert zh.returncode == en.returncode == 0
+    assert "把导出文件加入订单历史" in zh.stdout and "示例" in zh.stdout
+    assert "Add exports to the history" in en.stdout and "Example" in en.stdout
