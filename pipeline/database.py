@@ -53,16 +53,23 @@ def run_statement(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(sql_text(name))
 
 
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """All rows in one statement: row-by-row inserts cost every command about 40 ms."""
+    if rows:
+        values = ", ".join(["(" + ", ".join("?" * len(rows[0])) + ")"] * len(rows))
+        con.execute(f"insert into {table} values {values}", [v for row in rows for v in row])
+
+
 def _load_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "create or replace temp table vocab_alias "
         "(kind varchar, platform varchar, raw_key varchar, code varchar)"
     )
-    con.executemany("insert into vocab_alias values (?, ?, ?, ?)", alias_rows())
+    _insert_rows(con, "vocab_alias", alias_rows())
     con.execute(
         "create or replace temp table vocab_code (kind varchar, code varchar, seller_fault boolean)"
     )
-    con.executemany("insert into vocab_code values (?, ?, ?)", code_rows())
+    _insert_rows(con, "vocab_code", code_rows())
     carriers, quantity, amount = priority_rules()
     con.execute(
         "create or replace temp table vocab_priority as select ?::varchar as express_pattern, "
