@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -66,9 +65,6 @@ def _use_lang(lang: str | None, as_json: bool = False) -> None:
     set_language("en" if as_json else lang)
 
 
-STORE_NAME = re.compile(r"[\w][\w.\-]{0,63}")
-
-
 def _db(db: Path | None) -> Path:
     return db if db is not None else default_db_path()
 
@@ -80,7 +76,9 @@ def _check_out(out_dir: Path | None) -> None:
 
 
 def _check_store(store: str) -> str:
-    if not STORE_NAME.fullmatch(store) or ".." in store:
+    from pipeline.stores import valid_store_name
+
+    if not valid_store_name(store):
         raise UsageError(
             _("store name {store!r} is not allowed: use letters, digits, '.', '-' or '_' "
               "(at most 64, no path separators)", store=store)

@@ -57,7 +57,6 @@ def _select(
     by: By = None,
     per: Per = None,
     as_of: datetime | None = None,
-    facts: bool = True,
 ) -> None:
     """Set the parameters every metrics model reads, after checking the store names."""
     if by not in (None, *BY_CHOICES) or per not in (None, *PER_CHOICES):
@@ -76,9 +75,7 @@ def _select(
     con.execute(sql_text("metrics_bounds"))
     # A view: a copy of every (wide) order in a long window would cost more than the figures.
     build_view(con, "metrics_window_orders")
-    if facts:
-        # What the summary, reason and cause models count, worked out in one scan for all three.
-        build_view(con, "metrics_window_facts")
+    build_view(con, "metrics_window_facts")
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
@@ -245,7 +242,7 @@ def repeat_offenders(
 ) -> pd.DataFrame:
     """Products with the most seller-fault closures in the window: closures, orders, share,
     commonest reason (product titles come from buyers' carts: escape them in HTML)."""
-    _select(con, stores, date_from, date_to, per=per, facts=False)
+    _select(con, stores, date_from, date_to, per=per)
     return _model(con, "metrics_repeat_offenders", per)
 
 
@@ -254,7 +251,7 @@ def open_backlog(
 ) -> pd.DataFrame:
     """Orders awaiting shipment as of `as_of` (default now), soonest deadline first."""
     today = (as_of or datetime.now()).date()
-    _select(con, stores, today, today, as_of=as_of, facts=False)
+    _select(con, stores, today, today, as_of=as_of)
     return con.execute(sql_text("metrics_open_backlog")).df()
 
 

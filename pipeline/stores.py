@@ -12,11 +12,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.adapters import PLATFORMS as ADAPTER_PLATFORMS
 from pipeline.errors import InputError
 from pipeline.i18n import _
 
 STORE_NAME = re.compile(r"[\w][\w.\-]{0,63}")
-PLATFORMS = ("aliexpress", "ebay", "1688")
+# The platforms a drop folder can be: `generic` needs a mapping file, which stores.toml has not.
+PLATFORMS = tuple(p for p in ADAPTER_PLATFORMS if p != "generic")
 KEYS = {"platform", "display_name", "currency", "owner", "lang"}
 
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from pipeline.config import EXPORT_WINDOW_DAYS, STALE_EXPORT_DAYS
+from pipeline.config import STALE_EXPORT_DAYS
 from pipeline.errors import InputError, StorageError
 from pipeline.i18n import _, label, percent
 from pipeline.reports import Period, ReportJob, render_jobs
+from pipeline.status import stale_export_warning
 from pipeline.stores import StoreConfig, drop_folders, load_stores_file
 
 # A store that sends no export for longer than this gets a "missing export" warning; past
@@ -211,14 +212,13 @@ def _check_history(options: RunOptions, fresh: set[str], summary: RunSummary, we
         name = store["store"]
         summary.warnings += [_("{store}: {warning}", store=name, warning=w) for w in store["warnings"]]
         age = store["latest_export_age_days"]
-        stale = age is not None and age > STALE_EXPORT_DAYS
-        latest = options.today - timedelta(days=age or 0)
-        if name not in fresh and age is not None and age > MISSING_EXPORT_DAYS and not stale:
+        # past STALE_EXPORT_DAYS, status has already warned (above); before that, a weekly run
+        # still says that this week's export is missing, with the same deadline
+        if name not in fresh and age is not None and MISSING_EXPORT_DAYS < age <= STALE_EXPORT_DAYS:
+            latest = options.today - timedelta(days=age)
             summary.warnings.append(
-                _("{store}: no new export this week; the latest is {age} days old ({latest}). Export "
-                  "before {deadline}, or orders created after {latest} start to be lost for good",
-                  store=name, age=age, latest=f"{latest:%Y-%m-%d}",
-                  deadline=f"{latest + timedelta(days=EXPORT_WINDOW_DAYS):%Y-%m-%d}")
+                _("{store}: no new export this week; {warning}", store=name,
+                  warning=stale_export_warning(latest, options.today))
             )  # fmt: skip
         for unknown in store["unknown_values"]:
             summary.warnings.append(

@@ -125,8 +125,8 @@ def test_three_weeks_of_drop_folders(tmp_path: Path, simulated: dict) -> None:
     assert [f["store"] for f in week2["ingested"]] == ["ali-main", "ali-outlet"]
     assert week2["already_ingested"] == 7
     (missing,) = store_warnings(week2, "ebay-us")
-    assert "no new export this week" in missing and "8 days old (2024-05-12)" in missing
-    assert "Export before 2024-08-10, or orders created after 2024-05-12 start to be lost" in missing
+    assert "no new export this week" in missing and "the latest export is 8 days old" in missing
+    assert "from 2024-08-10 on, orders created after 2024-05-12 start to be lost for good" in missing
     assert store_warnings(week2, "ali-main") == []
     assert_history_matches(tmp_path, simulated, dropped)
     # every store gets its week's report, ebay-us too (on the data it has); no review this time

@@ -1,6 +1,6 @@
--- Metrics: one narrow row per order of the window (metrics_window_orders) with what the
--- summary, reason and cause models count, worked out once: the three models then read this
--- small table instead of each scanning the history again.
+-- Metrics: one narrow row per order of the window (metrics_window_orders) with the flags the
+-- summary, reason and cause models count, defined once for all three. A view: each model
+-- still scans the window (a materialised copy of 10 M rows measured twice as slow).
 with
 
 window_orders as (select * from metrics_window_orders),
