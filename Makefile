@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint lab bench clean requirements
+.PHONY: demo test lint lab bench clean requirements browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,18 @@ requirements: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/storehealth demo
 
-test: $(STAMP)
+# The report tests open the reports in Debian's headless Chromium and check the Chinese
+# glyphs: install chromium and fonts-noto-cjk when missing (as root, with apt-get), else say how.
+browser:
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'noto sans cjk'; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium and fonts-noto-cjk for the report tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "the report tests need Debian's chromium and fonts-noto-cjk:" \
+		"sudo apt-get install chromium fonts-noto-cjk"; fi
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
