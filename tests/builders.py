@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import duckdb
 import xlsxwriter
 import xlwt
 
@@ -124,3 +125,21 @@ def ebay_row(
         "Shipping And Handling": "$0.00", "Total Price": total, "Sale Date": "Mar-05-24",
         "Ship By Date": "Mar-08-24", **cells,
     }  # fmt: skip
+
+
+def table_contents(db: Path, *, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+    """Every table of a history file (but `skip`) with all its rows in a stable order, read
+    read-only as another process would: to compare a history before and after."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = [
+            row[0]
+            for row in con.execute(
+                "select table_name from duckdb_tables() "
+                "where database_name = current_database() and not temporary order by 1"
+            ).fetchall()
+            if row[0] not in skip
+        ]
+        return {name: con.execute(f'select * from "{name}" order by all').fetchall() for name in names}
+    finally:
+        con.close()

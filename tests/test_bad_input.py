@@ -19,11 +19,10 @@ import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from pipeline.readers import SUPPORTED_SUFFIXES
-from tests.builders import ALI_HEADERS, ali_row, write_ali, write_rows
+from tests.builders import ALI_HEADERS, ali_row, table_contents, write_ali, write_rows
 
 REPO = Path(__file__).resolve().parents[1]
 STOREHEALTH = REPO / ".venv" / "bin" / "storehealth"
@@ -61,21 +60,6 @@ def storehealth(*args: object, db: Path, timeout: float = 120) -> subprocess.Com
         preexec_fn=_limit_memory,
     )
 
-
-def table_contents(db: Path) -> dict[str, list[tuple]]:
-    """Every table of the history with all its rows, in a stable order."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        names = [
-            row[0]
-            for row in con.execute(
-                "select table_name from duckdb_tables() "
-                "where database_name = current_database() and not temporary order by 1"
-            ).fetchall()
-        ]
-        return {name: con.execute(f'select * from "{name}" order by all').fetchall() for name in names}
-    finally:
-        con.close()
 
 
 def no_traceback(result: subprocess.CompletedProcess) -> None:

@@ -11,8 +11,7 @@ import resource
 import subprocess
 from pathlib import Path
 
-from tests.builders import ali_row, write_ali
-from tests.test_upgrade_backup import contents
+from tests.builders import ali_row, table_contents, write_ali
 
 REPO = Path(__file__).resolve().parents[1]
 STOREHEALTH = REPO / ".venv" / "bin" / "storehealth"
@@ -40,7 +39,7 @@ def test_a_full_disk_refuses_the_file_and_keeps_the_history(tmp_path: Path) -> N
     ])  # fmt: skip
     later = write_ali(tmp_path / "later.csv", [ali_row(id="L1", status="等待您发货", created=T, paid=T)])
     assert ingest(db, small).returncode == 0
-    before = contents(db)
+    before = table_contents(db)
 
     full = ingest(db, big, later, limit_bytes=db.stat().st_size + 512 * 1024)
     assert full.returncode == 1
@@ -48,8 +47,8 @@ def test_a_full_disk_refuses_the_file_and_keeps_the_history(tmp_path: Path) -> N
     assert "big.csv" in full.stderr and "file too large" in full.stderr
     assert "free some space" in full.stderr.lower()
     assert "later.csv" not in full.stdout  # nothing more is tried on a full disk
-    assert contents(db) == before
+    assert table_contents(db) == before
 
     again = ingest(db, big, later)
     assert again.returncode == 0, again.stderr
-    assert len(contents(db)["orders_current"]) == 5 + 60_000 + 1
+    assert len(table_contents(db)["orders_current"]) == 5 + 60_000 + 1

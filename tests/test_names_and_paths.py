@@ -22,7 +22,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from tests.builders import ali_row, write_ali, write_rows
+from tests.builders import ali_row, table_contents, write_ali, write_rows
 
 INJECTION = "'; drop table orders_current; --"
 ORDER_ID = "8100000000000001" + INJECTION
@@ -43,16 +43,6 @@ def invoke(*args: object) -> object:
     assert "Traceback" not in result.output and "internal error" not in result.output, result.output
     return result
 
-
-def all_tables(db: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        names = [r[0] for r in con.execute(
-            "select table_name from duckdb_tables() where database_name = current_database() "
-            "and not temporary order by 1").fetchall()]  # fmt: skip
-        return {n: con.execute(f'select * from "{n}" order by all').fetchall() for n in names}
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -89,11 +79,11 @@ def test_a_store_name_that_is_a_path_or_holds_quotes_is_refused(
     command: str, name: str, history: Path, tmp_path: Path, monkeypatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # `touch pwned` would land here
-    before = all_tables(history)
+    before = table_contents(history)
     result = invoke(*COMMANDS[command](name, tmp_path), "--db", history)
     assert result.exit_code == 2, result.output
     assert "store name" in result.output and "not allowed" in result.output, result.output
-    assert all_tables(history) == before
+    assert table_contents(history) == before
     assert not any(p.name in ("escaped", "pwned", "reports") for p in tmp_path.rglob("*")), list(
         tmp_path.rglob("*"))  # fmt: skip
     assert not (history.parent.parent / "escaped").exists()
@@ -104,10 +94,10 @@ def test_status_with_a_bad_store_name_finds_no_store_and_changes_nothing(
     name: str, history: Path
 ) -> None:
     """status reads only: a name no store can have finds nothing (the name is a parameter)."""
-    before = all_tables(history)
+    before = table_contents(history)
     result = invoke("status", "--store", name, "--db", history)
     assert result.exit_code in (1, 2), result.output
-    assert all_tables(history) == before
+    assert table_contents(history) == before
 
 
 def test_status_refuses_a_bad_store_name_as_a_usage_error(history: Path) -> None:
@@ -146,7 +136,7 @@ def test_quotes_and_sql_in_order_ids_remarks_and_reasons_land_verbatim(tmp_path:
     for path in (write_ali(tmp_path / "orders.csv", rows), write_ali(tmp_path / "orders.xlsx", rows)):
         result = invoke("ingest", path, "--store", "s1", "--db", db)
         assert result.exit_code == 0, result.output
-    tables = all_tables(db)
+    tables = table_contents(db)
     assert {"orders_current", "order_snapshots", "ingested_files", "rejected_rows"} <= set(tables)
     assert len(tables["ingested_files"]) == 2
     con = duckdb.connect(str(db), read_only=True)
@@ -272,5 +262,5 @@ def test_an_ingested_file_name_full_of_quotes_is_recorded_verbatim(tmp_path: Pat
                                                           created="2024.03.06 10:00")])  # fmt: skip
     db = tmp_path / "h.duckdb"
     assert invoke("ingest", folder, "--store", "s1", "--db", db).exit_code == 0
-    assert [r[1] for r in all_tables(db)["ingested_files"]] == [str(path.resolve())]
+    assert [r[1] for r in table_contents(db)["ingested_files"]] == [str(path.resolve())]
 

@@ -44,7 +44,7 @@ from pipeline.config import VOCABULARY_FILE
 from pipeline.database import connect
 from pipeline.ingest import ingest_file
 from pipeline.salt import salt_path
-from tests.builders import ALI_HEADERS
+from tests.builders import ALI_HEADERS, table_contents
 
 REPO = Path(__file__).resolve().parents[1]
 SCALE = float(os.environ.get("STOREHEALTH_HYPOTHESIS_SCALE", "1"))
@@ -380,16 +380,6 @@ def history_state(db: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-def all_tables(db: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        names = [r[0] for r in con.execute(
-            "select table_name from duckdb_tables() where database_name = current_database() "
-            "and not temporary order by 1").fetchall()]  # fmt: skip
-        return {n: con.execute(f'select * from "{n}" order by all').fetchall() for n in names}
-    finally:
-        con.close()
-
 
 def _trimmed(cell: Cell | None) -> str | None:
     if cell is None:
@@ -475,11 +465,11 @@ def _reingest_changes_nothing(history: History, data: st.DataObject) -> None:
         exports = {e.path: e for e in history.exports}
         db = Template(folder).copy(folder / "h.duckdb")
         ingest_all(db, files, exports)
-        before = all_tables(db)
+        before = table_contents(db)
         again = data.draw(st.lists(st.sampled_from(files), min_size=1, max_size=4), label="again")
         results = ingest_all(db, again, exports)
         assert [r.outcome for r in results] == ["already ingested"] * len(again)
-        assert all_tables(db) == before
+        assert table_contents(db) == before
 
         # The same export saved in another format: a new file, but no order changes. (Only for
         # an export whose time no other shares: between equal times the SHA-256 decides.)
@@ -496,7 +486,7 @@ def _reingest_changes_nothing(history: History, data: st.DataObject) -> None:
         assert (result.outcome, result.new, result.updated) == ("ingested", 0, 0)
         tally("reingest", f"re-saved {export.name.split('.', 1)[1]} as {fmt}")
         drop = {"last_seen_at", "last_seen_key"}
-        after = all_tables(db)
+        after = table_contents(db)
         assert _without(after["orders_current"], db, drop) == _without(before["orders_current"], db, drop)
         assert len(after["order_snapshots"]) == len(before["order_snapshots"])
 
@@ -604,7 +594,7 @@ def _corruption_never_crashes_or_loses_good_rows(case) -> None:
         path = write_export(folder / f"orders{fmt}", platform.headers, cells)
         db = folder / "h.duckdb"
         connect(db).close()
-        before = all_tables(db)
+        before = table_contents(db)
         result = CliRunner().invoke(app, ["ingest", str(path), "--store", "s1", "--db", str(db)])
         output = result.output
         note(output[-3000:])
@@ -613,7 +603,7 @@ def _corruption_never_crashes_or_loses_good_rows(case) -> None:
         assert result.exit_code in (0, 1), (result.exit_code, output[-2000:])
         if result.exit_code == 1:
             assert path.name in output, output[-2000:]
-            assert all_tables(db) == before
+            assert table_contents(db) == before
             tally("corruption", "refused: " + _gist(output, path))
             return
         tally("corruption", f"read {fmt}" + (", with warnings" if "warning:" in output else ""))

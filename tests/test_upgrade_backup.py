@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from tests.builders import ali_row, write_ali
+from tests.builders import ali_row, table_contents, write_ali
 from tests.fixtures.make_v1_history import make_v1_history
 
 T = "2024.03.05 10:00"
@@ -28,32 +28,18 @@ def first_export(tmp_path: Path) -> Path:
     )  # fmt: skip
 
 
-def contents(db: Path, *, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "select table_name from duckdb_tables() where not temporary order by 1"
-            ).fetchall()
-            if r[0] not in skip
-        ]
-        return {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr) for t in tables}
-    finally:
-        con.close()
-
 
 def test_a_version_1_history_upgrades_on_first_use_without_loss(tmp_path: Path, cli) -> None:
     db = tmp_path / "old.duckdb"
     legacy_salt = make_v1_history(db, first_export(tmp_path), "ali")
-    before = contents(db, skip=("schema_version", "settings"))
+    before = table_contents(db, skip=("schema_version", "settings"))
     assert not (tmp_path / "old.duckdb.salt").exists()
 
     result = cli("status", "--json", db=db)  # a reading command: upgrades, then reads
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["stores"][0]["orders"] == 3
 
-    after = contents(db)
+    after = table_contents(db)
     assert [v for v, _ in after["schema_version"]] == [1, 2]
     assert after["settings"] == []  # the salt left the database...
     salt_file = tmp_path / "old.duckdb.salt"
@@ -99,7 +85,7 @@ def test_backup_and_restore_round_trip_table_by_table(tmp_path: Path, cli, db_pa
                     ali_row(id="1001", status="等待买家收货", created=T, paid=T, shipped="2024.03.07 10:00"),
                     ali_row(id="1004", status="等待买家付款", created=T, remark="=1+1"))  # fmt: skip
     assert cli("ingest", update, "--store", "ali").exit_code == 0
-    original = contents(db_path)
+    original = table_contents(db_path)
 
     folder = tmp_path / "backups" / "2024-03-08"
     result = cli("backup", folder, "--json")
@@ -117,7 +103,7 @@ def test_backup_and_restore_round_trip_table_by_table(tmp_path: Path, cli, db_pa
     result = cli("restore", folder, db=restored)
     assert result.exit_code == 0, result.output
     assert "salt" in result.stderr  # a new place has no salt yet: buyer hashes will differ
-    assert contents(restored) == original
+    assert table_contents(restored) == original
 
     # the restored history goes on: a new file gets a new id, nothing collides
     more = export(tmp_path, "more.csv", ali_row(id="1005", status="等待您发货", created=T, paid=T))
@@ -153,12 +139,12 @@ def test_backup_never_overwrites_and_restore_force_keeps_the_old(tmp_path: Path,
 
     more = export(tmp_path, "more.csv", ali_row(id="1005", status="等待您发货", created=T, paid=T))
     assert cli("ingest", more, "--store", "ali").exit_code == 0
-    newer = contents(db_path)
+    newer = table_contents(db_path)
     refused = cli("restore", folder)
     assert refused.exit_code == 1 and "--force" in refused.stderr
     assert cli("restore", folder, "--force").exit_code == 0
-    assert contents(db_path.with_name(db_path.name + ".before-restore")) == newer
-    assert len(contents(db_path)["orders_current"]) == 3
+    assert table_contents(db_path.with_name(db_path.name + ".before-restore")) == newer
+    assert len(table_contents(db_path)["orders_current"]) == 3
 
 
 def test_a_version_1_backup_restores_and_upgrades(tmp_path: Path, cli) -> None:
@@ -178,5 +164,5 @@ def test_a_version_1_backup_restores_and_upgrades(tmp_path: Path, cli) -> None:
     assert "salt" not in result.stderr  # version 1 carried its salt inside
     assert cli("status", db=target).exit_code == 0  # first use upgrades
     assert target.with_name("restored.duckdb.salt").read_text().strip() == legacy_salt
-    after = contents(target)
+    after = table_contents(target)
     assert [v for v, _ in after["schema_version"]] == [1, 2] and after["settings"] == []

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.demo_exports import expected_history_states, export_table, simulate_orders, write_export
-from tests.test_upgrade_backup import contents
+from tests.builders import table_contents
 
 REPO = Path(__file__).resolve().parents[1]
 STOREHEALTH = REPO / ".venv" / "bin" / "storehealth"
@@ -64,7 +64,7 @@ def store_warnings(summary: dict, store: str) -> list[str]:
 
 
 def assert_history_matches(tmp_path: Path, simulated: dict, dropped: dict[str, list[datetime]]) -> None:
-    history = contents(tmp_path / "history.duckdb")
+    history = table_contents(tmp_path / "history.duckdb")
     columns = ("status", "close_cause", "cancel_reason", "seller_fault")
     for store, times in dropped.items():
         truth = expected_history_states(simulated[store], times)
@@ -107,11 +107,11 @@ def test_three_weeks_of_drop_folders(tmp_path: Path, simulated: dict) -> None:
     assert {p["store"] for p in week1["standings"]} == set(STORES)
 
     # the same week again changes nothing: no file, no report, the same history
-    before = contents(tmp_path / "history.duckdb")
+    before = table_contents(tmp_path / "history.duckdb")
     again_code, again = run(tmp_path, RUNS[0])
     assert (again_code, again["ingested"], again["reports"]) == (code, [], [])
     assert again["already_ingested"] == 6
-    assert contents(tmp_path / "history.duckdb") == before
+    assert table_contents(tmp_path / "history.duckdb") == before
 
     # --- week 2: ebay-us forgets to export -----------------------------------------------------
     for store in ("ali-main", "ali-outlet"):
@@ -151,10 +151,10 @@ def test_three_weeks_of_drop_folders(tmp_path: Path, simulated: dict) -> None:
     assert {"weekly/ali-main/2024-W21.html", "weekly/ebay-us/2024-W21.html",
             "weekly/ali-outlet/2024-W21.html", "cluster/all/2024-W21.html"} <= rendered  # fmt: skip
 
-    before = contents(tmp_path / "history.duckdb")
+    before = table_contents(tmp_path / "history.duckdb")
     again_code, again = run(tmp_path, RUNS[2])
     assert (again_code, again["ingested"], again["reports"]) == (1, [], [])
-    assert contents(tmp_path / "history.duckdb") == before
+    assert table_contents(tmp_path / "history.duckdb") == before
 
     # a past week on request, and a dry run that changes nothing
     code, replay = run(tmp_path, RUNS[2], "--week", "2024-W19")
@@ -163,7 +163,7 @@ def test_three_weeks_of_drop_folders(tmp_path: Path, simulated: dict) -> None:
     }
     _, dry = run(tmp_path, RUNS[2], "--dry-run")
     assert dry["dry_run"] and dry["ingested"] == [] and any(str(broken) in p for p in dry["planned"])
-    assert contents(tmp_path / "history.duckdb") == before
+    assert table_contents(tmp_path / "history.duckdb") == before
 
 
 def test_two_runs_at_once_one_waits_out(tmp_path: Path, simulated: dict) -> None:
