@@ -72,3 +72,12 @@ create or replace temp macro value_key(s) as
     lower(trim(translate(s,
         '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　',
         '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ')));
+
+-- Metrics: the first day of the period a day counts in (metrics_bounds sets the variables):
+-- its ISO week, its month, or the window's first day when the window is one period.
+create or replace temp macro metrics_period_of(day) as
+    case getvariable('metrics_period')
+        when 'week' then date_trunc('week', day)
+        when 'month' then date_trunc('month', day)
+        else getvariable('metrics_lower')
+    end::date;

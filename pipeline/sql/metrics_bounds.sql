@@ -9,8 +9,12 @@ set variable metrics_gap_from = (
     select min(period_start)::timestamp from metrics_periods where not is_comparison
 );
 set variable metrics_gap_to = (select date_from::timestamp from metrics_params);
+set variable metrics_has_gap = coalesce(
+    getvariable('metrics_gap_from') < getvariable('metrics_gap_to'), false
+);
 set variable metrics_period = (select period from metrics_params);
 set variable metrics_per = (select per from metrics_params);
 set variable metrics_all_stores = (
     select count(*) = (select count(distinct store) from ingested_files) from metrics_stores
 );
+set variable metrics_store_list = (select list(store) from metrics_stores);

@@ -9,16 +9,27 @@ periods as (select * from metrics_periods where not is_comparison),
 
 fault_reasons as (select code from vocab_code where kind = 'cancel_reason' and seller_fault),
 
+-- Counted per raw text first, then per reason: mode() would do the same, but DuckDB rewrites
+-- it into a plan that no longer hands "closed" to the table scan (twice as slow).
+per_raw_text as (
+    select period_start, scope_key, cancel_reason as reason, cancel_reason_raw as raw_text, count(*) as count
+    from facts
+    -- "closed" reaches the table scan; the reason alone would be tested on every order.
+    where closed and cancel_reason is not null
+    group by all
+),
+
 per_reason as (
     select
         period_start,
         scope_key,
-        cancel_reason as reason,
-        count(*) as count,
-        mode(cancel_reason_raw) as raw_text
-    from facts
-    where cancel_reason is not null
-    group by period_start, scope_key, cancel_reason
+        reason,
+        sum(count)::bigint as count,
+        -- The commonest raw text; a tie goes to the alphabetically first.
+        first(raw_text order by count desc, raw_text) filter (where raw_text is not null)
+            as raw_text
+    from per_raw_text
+    group by period_start, scope_key, reason
 ),
 
 final as (

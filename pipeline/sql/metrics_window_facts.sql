@@ -7,6 +7,7 @@ window_orders as (select * from metrics_window_orders),
 
 final as (
     select
+        period_day,
         period_start,
         scope_key,
         paid_at is not null as paid,
@@ -14,13 +15,14 @@ final as (
         shipped_at is not null as shipped,
         seller_fault,
         ship_deadline is not null and shipped_at is not null as shipped_with_deadline,
-        shipped_at >= date_trunc('day', ship_deadline) + interval 1 day as late,
+        shipped_at::date > ship_deadline::date as late,
         case when status = 'closed' then cancel_reason end as cancel_reason,
         case when status = 'closed' and cancel_reason is not null then cancel_reason_raw end
             as cancel_reason_raw,
         case when status = 'closed' then close_cause end as close_cause,
         cause_inferred,
-        case when status = 'closed' then epoch(closed_at - created_at) / 3600 end as hours_to_close
+        case when status = 'closed' then (epoch_us(closed_at) - epoch_us(created_at)) / 3600e6 end
+            as hours_to_close
     from window_orders
 )
 
