@@ -365,6 +365,68 @@ def test_strict_refuses_a_file_with_unreadable_rows(tmp_path: Path, db_path: Pat
     assert "--strict" in message
 
 
+def _with_raw_remarks(path: Path, rows: list[list[str]], remarks: dict[int, str], **kwargs) -> Path:
+    """An AliExpress .csv whose remark cells in `remarks` (by index into `rows`) are written
+    as they stand, unquoted, the way a careless exporter writes a buyer's text."""
+    marked = [list(r) for r in rows]
+    for index in remarks:
+        marked[index][ALI_HEADERS.index("订单备注")] = f"REMARK{index}"
+    write_ali(path, marked, **kwargs)
+    encoding = kwargs.get("encoding", "utf-8-sig")
+    text = path.read_text(encoding=encoding)
+    for index, remark in remarks.items():
+        text = text.replace(f"REMARK{index}", remark)
+    path.write_text(text, encoding=encoding, newline="")
+    return path
+
+
+def _plain_orders(n: int) -> list[list[str]]:
+    """New orders whose cells need no quotes (no comma in the address)."""
+    rows = new_orders(n, prefix="84")
+    for row in rows:
+        row[ALI_HEADERS.index("收货地址")] = "Calle Mayor 5 Madrid"
+    return rows
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_quote_left_open_to_the_end_of_the_file_is_refused(
+    tmp_path: Path, db_path: Path, history, encoding: str
+) -> None:
+    """A remark starting with a quote mark that never closes swallows every line after it
+    into one cell: the file is refused, naming the row and the line, rather than landing the
+    first two orders and silently losing the other five."""
+    path = _with_raw_remarks(tmp_path / "open_quote.csv", _plain_orders(7), {2: '"fragile 易碎 pack well'},
+                             encoding=encoding)  # fmt: skip
+    message = refuse_whole(path, db_path, history, mentions=("row 4", "quote mark", "line 5", "lost"))
+    assert "lines 6 to 9" in message  # the header row takes lines 1 and 2
+
+
+def test_quote_closed_by_a_later_rows_quoted_cell_is_refused(tmp_path: Path, db_path: Path, history) -> None:
+    """The stray quote runs on to the next quote mark, two rows down, which opens a product
+    cell: the row between would vanish into the remark."""
+    rows = _plain_orders(6)
+    rows[4][ALI_HEADERS.index(ALI_HEADERS[11])] = "【1】 Phone case\n(产品数量: 1)"
+    path = _with_raw_remarks(tmp_path / "late_close.csv", rows, {2: '"call before delivery'})
+    refuse_whole(path, db_path, history, mentions=("row 4", "line 5", "quote mark"))
+
+
+def test_stray_quote_closed_on_its_own_line_rejects_only_that_row(
+    tmp_path: Path, db_path: Path, history, query
+) -> None:
+    """A quote that closes on the same line garbles only its row (rejected for its cell count);
+    a quote inside a cell (5" screen) is text; a product list over several lines is fine."""
+    rows = new_orders(4, prefix="85")  # the address cells hold commas, so they are quoted
+    rows[0][ALI_HEADERS.index(ALI_HEADERS[11])] = "【1】 Phone case\n(产品数量: 1)\n(单价: $3.10)"
+    path = _with_raw_remarks(tmp_path / "own_line.csv", rows, {1: '"urgent', 3: 'for a 5" screen'})
+    result = storehealth("ingest", path, "--store", "s1", db=db_path)
+    no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    assert "row 3" in result.stderr and "quote mark" in result.stderr, result.stderr
+    landed = dict(query("select order_id, remark from orders_current where order_id like '85%'"))
+    assert set(landed) == {"8500000000000001", "8500000000000003", "8500000000000004"}
+    assert landed["8500000000000004"] == 'for a 5" screen'
+
+
 # --- mapping files ---------------------------------------------------------------------------
 
 GENERIC_HEADERS = ["id", "state", "placed"]

@@ -177,6 +177,14 @@ def _sheet_table(
         trailer = pc.fill_null(trailer, False)
         if pc.any(trailer).as_py():
             body = body.filter(pc.invert(trailer))
+    if "damaged" in body.column_names:
+        damaged = pc.is_valid(body.column("damaged"))
+        if pc.any(damaged).as_py():
+            order_col = found.get("order_id")
+            for row in body.filter(damaged).to_pylist():
+                order_id = (row[f"c{order_col}"] or "").strip() if order_col is not None else ""
+                export.unreadable.append((sheet.name, row["row_number"], order_id or None, row["damaged"]))
+            body = body.filter(pc.invert(damaged))
     wide = _shifted_rows(sheet, header_index, body)
     if pc.any(wide).as_py():
         order_col = found.get("order_id")

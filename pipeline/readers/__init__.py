@@ -22,7 +22,8 @@ class Sheet:
     """One sheet (or the one table of a text file), rows numbered from 1 as a spreadsheet shows.
 
     `table` holds every row as string columns c0..cN, with `row_number` and `extra_cells`
-    (cells beyond the header's width in a text file, else null), built in C++ or Rust: a
+    (cells beyond the header's width in a text file, else null), and in a damaged text file
+    `damaged` (why the row cannot be trusted, else null), built in C++ or Rust: a
     Python loop over every cell would cost more than the parse. `rows` holds the first rows
     as Python lists, for finding the header.
     """
