@@ -7,10 +7,10 @@ handed back by pyarrow and dealt with here, so that none is dropped silently.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
+import struct
 from pathlib import Path
 
 import pyarrow as pa
@@ -61,15 +61,14 @@ def sniff_encoding(raw: bytes, path: Path) -> str:
     )
 
 
-def _is_utf8(raw: bytes, step: int = 1 << 24) -> bool:
-    """Valid UTF-8, checked a block at a time (a whole-file decode would hold up to four
-    times the file as a Python string)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(raw)
+def _is_utf8(raw: bytes) -> bool:
+    """Valid UTF-8, checked by Arrow's validator over the bytes as they are (0.06 s for a
+    159 MiB export; Python's decoder took 0.32 s and builds the string)."""
+    offsets = pa.py_buffer(struct.pack("<qq", 0, len(raw)))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(raw)])
     try:
-        for start in range(0, len(raw), step):
-            decoder.decode(view[start : start + step], final=start + step >= len(raw))
-    except UnicodeDecodeError:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
         return False
     return True
 
@@ -201,8 +200,14 @@ def _parse_all(raw: bytes, path: Path, delimiter: str, width: int) -> pa.Table:
         odd.append((row.number, row.text))
         return "skip"
 
+    block_size = BLOCK_SIZE
     try:
-        table = _read_csv(raw, names, delimiter, keep_odd, BLOCK_SIZE)
+        # On both cores: pyarrow then cannot number odd rows, so a file with any is parsed
+        # again on one (measured 0.38 s against 0.46 to 0.87 s for 300,000 rows).
+        table = _read_csv(raw, names, delimiter, keep_odd, block_size, threads=True)
+        if odd:
+            odd.clear()
+            table = _read_csv(raw, names, delimiter, keep_odd, block_size, threads=False)
     except pa.ArrowInvalid as exc:
         if "straddl" not in str(exc):
             raise _unreadable(path, exc) from None
@@ -216,8 +221,9 @@ def _parse_all(raw: bytes, path: Path, delimiter: str, width: int) -> pa.Table:
                 fix=_("open it in Excel to find the damaged row, or export the orders again"),
             ) from None
         odd.clear()
+        block_size = len(raw) + 1
         try:
-            table = _read_csv(raw, names, delimiter, keep_odd, len(raw) + 1)
+            table = _read_csv(raw, names, delimiter, keep_odd, block_size, threads=False)
         except (pa.ArrowInvalid, pa.ArrowTypeError) as again:
             raise _unreadable(path, again) from None
     except pa.ArrowTypeError as exc:
@@ -342,10 +348,12 @@ def _refuse_open_quote(
     )
 
 
-def _read_csv(raw: bytes, names: list[str], delimiter: str, on_odd_row, block_size: int) -> pa.Table:
+def _read_csv(
+    raw: bytes, names: list[str], delimiter: str, on_odd_row, block_size: int, *, threads: bool
+) -> pa.Table:
     return pacsv.read_csv(
         io.BytesIO(raw),
-        read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=block_size),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=threads, block_size=block_size),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,
             newlines_in_values=True,
