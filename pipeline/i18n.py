@@ -12,14 +12,14 @@ from __future__ import annotations
 import io
 import os
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from babel.dates import format_date, format_interval, format_skeleton
+from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_percent
@@ -101,6 +101,11 @@ def ngettext(singular: str, plural: str, n: int, /, **values: object) -> str:
 # --- numbers, dates and money in the language's conventions ---------------------------------------
 
 
+def listing(items: Iterable[str]) -> str:
+    """a, b, c / a、b、c."""
+    return _(", ").join(items)
+
+
 def percent(rate: float | None, digits: int = 2) -> str:
     """0.0123 -> "1.23%" (both languages write it so); a missing rate -> n/a / 无数据."""
     if rate is None or rate != rate:
@@ -132,10 +137,21 @@ def month_short(day: date) -> str:
 
 
 def day_span(first: date, last: date) -> str:
-    """20–26 May 2024 / 2024年5月20日至26日 (one day: that day)."""
+    """20–26 May 2024, 28 Mar – 3 Apr 2024 / 2024年5月20日至26日, 2024年3月28日至4月3日 (one day:
+    that day). Written with fixed patterns, as day_name is: CLDR's interval formats change
+    between Babel releases (2.19 turned 至 into a thin-spaced dash), and a report must not."""
     if first == last:
         return day_name(first)
-    return format_interval(first, last, "yMMMd", locale=_date_locale())
+    if language() == "zh":
+        start = "y年M月d日"
+        end = "d日" if first.month == last.month and first.year == last.year else "M月d日"
+        end = end if first.year == last.year else start
+        return f"{format_date(first, start, locale='zh_CN')}至{format_date(last, end, locale='zh_CN')}"
+    end = format_date(last, "d MMM y", locale="en_GB")
+    if first.year == last.year and first.month == last.month:
+        return f"{first.day}–{end}"
+    start = "d MMM" if first.year == last.year else "d MMM y"
+    return f"{format_date(first, start, locale='en_GB')} – {end}"
 
 
 def weekday_day(day: date) -> str:

@@ -79,6 +79,19 @@ def test_numbers_dates_and_money_follow_the_language(lang: str, expected: tuple)
         assert i18n.money(88, "CNY") == "¥88.00"
 
 
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", ["20–26 May 2024", "28 Mar – 3 Apr 2024", "28 Dec 2023 – 3 Jan 2024", "1 Jan 2024"]),
+    ("zh", ["2024年5月20日至26日", "2024年3月28日至4月3日", "2023年12月28日至2024年1月3日", "2024年1月1日"]),
+])  # fmt: skip
+def test_a_span_of_days_reads_the_same_whatever_the_babel_release(lang: str, expected: list) -> None:
+    from datetime import date
+
+    spans = [(date(2024, 5, 20), date(2024, 5, 26)), (date(2024, 3, 28), date(2024, 4, 3)),
+             (date(2023, 12, 28), date(2024, 1, 3)), (date(2024, 1, 1), date(2024, 1, 1))]  # fmt: skip
+    with i18n.using(lang):
+        assert [i18n.day_span(first, last) for first, last in spans] == expected
+
+
 def numbers(text: str) -> list[str]:
     return re.findall(r"\d+(?:\.\d+)?%?", text)
 
