@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from pipeline.config import default_db_path
 from pipeline.errors import InputError, StorageError, UsageError
@@ -442,6 +443,8 @@ def _metrics_result(
         return {"as_of": last.isoformat(), "policies": m.policy_records(con, last, stores)}
     if (by or per) and not as_json:
         return m.breakdown(con, first, last, stores, by, per)
+    if not (by or per or as_json):
+        return m.window_details(con, stores=stores, date_from=first, date_to=last)
     objects = m.breakdown_objects(con, stores=stores, date_from=first, date_to=last, by=by, per=per)
     return objects if (by or per) else objects[0]
 
@@ -450,7 +453,9 @@ def _percent(rate: float | None) -> str:
     return percent(rate)
 
 
-def _print_metrics(m: dict) -> None:
+def _print_metrics(details: dict) -> None:
+    """The window's figures, how fast each cause closed orders, and the open orders to ship first."""
+    m = details["figures"]
     who = _("all stores") if m["store"] == "*" else m["store"]
     out.print(_("store {store}, orders created {first} to {last}", store=who, first=m["from"], last=m["to"]),
               markup=False)  # fmt: skip
@@ -476,13 +481,57 @@ def _print_metrics(m: dict) -> None:
             reasons.add_row(label("cancel_reason", r["reason"]), str(r["count"]), _percent(r["share"]), fault)
         out.print(reasons)
     if m["close_causes"]:
+        hours = {c["cause"]: c for c in details["close_times"]}
         causes = Table(title=_("close causes"))
-        for column in (_("cause"), _("orders"), _("share"), _("inferred")):
-            causes.add_column(column)
+        for n, column in enumerate((_("cause"), _("orders"), _("share"), _("inferred"),
+                                    _("median time to close"), _("90% closed within"))):  # fmt: skip
+            causes.add_column(column, justify="right" if n > 3 else "left")
         for c in m["close_causes"]:
+            times = hours.get(c["cause"], {})
             causes.add_row(label("close_cause", c["cause"]), str(c["count"]), _percent(c["share"]),
-                           str(c["inferred"]))  # fmt: skip
+                           str(c["inferred"]), _duration(times.get("median_hours_to_close")),
+                           _duration(times.get("p90_hours_to_close")))  # fmt: skip
         out.print(causes)
+    _print_backlog(details["open_backlog"])
+
+
+BACKLOG_ROWS = 10
+
+
+def _print_backlog(backlog: list[dict]) -> None:
+    """The orders awaiting shipment now, those that need attention first on top (then by deadline)."""
+    from pipeline.backlog import attention_reasons, due_soon_hours, time_left
+
+    if not backlog:
+        out.print(_("No order is waiting to be shipped."), markup=False)
+        return
+    first = sum(1 for o in backlog if o["attention_first"])
+    out.print(
+        _("{orders} orders wait to be shipped; {first} need attention first (express, wholesale, a buyer "
+          "remark, or a deadline within {hours} hours).", orders=f"{len(backlog):,}", first=f"{first:,}",
+          hours=f"{due_soon_hours():g}"),
+        markup=False,
+    )  # fmt: skip
+    now = datetime.now().isoformat(sep=" ", timespec="minutes")
+    table = Table(title=_("orders to ship first, as of {now}", now=now))
+    for column in (_("store"), _("order"), _("why first"), _("ship by"), _("time left"), _("shipping")):
+        table.add_column(column)
+    ranked = sorted(backlog, key=lambda o: not o["attention_first"])  # stable: deadline order kept
+    for o in ranked[:BACKLOG_ROWS]:
+        table.add_row(  # order ids and shipping methods come from exports: never read as markup
+            o["store"], Text(o["order_id"]), attention_reasons(o), (o["ship_deadline"] or "")[:10],
+            time_left(o["hours_left"]), Text(o["shipping_method"] or ""),
+        )  # fmt: skip
+    out.print(table)
+    if len(ranked) > BACKLOG_ROWS:
+        more = f"{len(ranked) - BACKLOG_ROWS:,}"
+        out.print(_("{more} more: --csv FILE --table backlog writes them all.", more=more), markup=False)
+
+
+def _duration(hours: float | None) -> str:
+    from pipeline.backlog import duration
+
+    return _("n/a") if hours is None else duration(hours)
 
 
 def _print_breakdown(frame: pd.DataFrame, per: str | None) -> None:

@@ -70,11 +70,11 @@ def _load_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
         "create or replace temp table vocab_code (kind varchar, code varchar, seller_fault boolean)"
     )
     _insert_rows(con, "vocab_code", code_rows())
-    carriers, quantity, amount = priority_rules()
     con.execute(
         "create or replace temp table vocab_priority as select ?::varchar as express_pattern, "
-        "?::integer as wholesale_quantity, ?::decimal(18, 2) as wholesale_amount",
-        [carriers, quantity, amount],
+        "?::integer as wholesale_quantity, ?::decimal(18, 2) as wholesale_amount, "
+        "?::double as due_soon_hours",
+        list(priority_rules()),
     )
 
 

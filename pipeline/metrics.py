@@ -160,6 +160,31 @@ def breakdown_objects(
     return objects
 
 
+def window_details(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    stores: list[str] | None,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | None = None,
+) -> dict:
+    """What the readable `metrics` table shows: the SPEC section 5 object ("figures"), per cause
+    the hours from order to close ("close_times", from the same close-cause model), and the
+    orders awaiting shipment as of `as_of`, default now ("open_backlog"), soonest deadline first."""
+    (figures,) = breakdown_objects(con, stores=stores, date_from=date_from, date_to=date_to)
+    close_times = _records(con, sql_text("metrics_close_causes"))
+    backlog = open_backlog_records(con, stores, as_of)
+    return {"figures": figures, "close_times": close_times, "open_backlog": backlog}
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    """A query's rows as JSON-ready dicts, straight from DuckDB (no pandas: counts stay integers
+    where a figure is missing): dates as ISO text, decimals as floats, missing figures as None."""
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [{k: _plain(v) for k, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
+
+
 def _group(rows: list[tuple]) -> dict[tuple, list[tuple]]:
     """Rows keyed by their first three columns (period from, period to, scope), order kept."""
     grouped: dict[tuple, list[tuple]] = {}
@@ -250,9 +275,22 @@ def open_backlog(
     con: duckdb.DuckDBPyConnection, stores: list[str] | None = None, as_of: datetime | None = None
 ) -> pd.DataFrame:
     """Orders awaiting shipment as of `as_of` (default now), soonest deadline first."""
+    _select_now(con, stores, as_of)
+    return con.execute(sql_text("metrics_open_backlog")).df()
+
+
+def open_backlog_records(
+    con: duckdb.DuckDBPyConnection, stores: list[str] | None = None, as_of: datetime | None = None
+) -> list[dict]:
+    """`open_backlog` as JSON-ready dicts, without pandas."""
+    _select_now(con, stores, as_of)
+    return _records(con, sql_text("metrics_open_backlog"))
+
+
+def _select_now(con: duckdb.DuckDBPyConnection, stores: list[str] | None, as_of: datetime | None) -> None:
+    """The backlog is "now", not a window: a one-day window on `as_of`'s day (default today)."""
     today = (as_of or datetime.now()).date()
     _select(con, stores, today, today, as_of=as_of)
-    return con.execute(sql_text("metrics_open_backlog")).df()
 
 
 @cache
@@ -309,15 +347,15 @@ def policy_standing(
 def policy_records(
     con: duckdb.DuckDBPyConnection, as_of: date, stores: list[str] | None = None
 ) -> list[dict]:
-    """`policy_standing` as JSON-ready dicts, straight from DuckDB (no pandas: counts stay
-    integers even where a store has no data): dates as ISO text, missing figures as None."""
+    """`policy_standing` as JSON-ready dicts (orders to cross stay integers beside a store
+    with no data)."""
     _policy_rates(con, as_of, stores)
-    cursor = con.execute(sql_text("metrics_policy_standing"))
-    names = [d[0] for d in cursor.description]
-    return [{k: _plain(v) for k, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
+    return _records(con, sql_text("metrics_policy_standing"))
 
 
 def _plain(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -24,12 +24,12 @@ import pandas as pd
 from IPython.display import HTML
 
 from pipeline import i18n
+from pipeline.backlog import attention_reasons, due_soon_hours, duration, time_left
 from pipeline.charts import cause_label, reason_label
 from pipeline.i18n import _, label
+from pipeline.i18n import listing as listing  # the notebooks' rh.listing
 
 EMPHASIS, EMPHASISED = re.compile(r"\*([^*]+)\*"), r"<em>\1</em>"
-# An order whose ship deadline ends within this many hours is "near its deadline".
-NEAR_DEADLINE_HOURS = 48
 
 
 def _missing(value: object) -> bool:
@@ -77,11 +77,6 @@ def money(amount: object, currency: object) -> str:
     if _missing(amount):
         return ""
     return i18n.money(float(amount), None if _missing(currency) else str(currency))
-
-
-def listing(items: Iterable[str]) -> str:
-    """a, b, c / a、b、c."""
-    return _(", ").join(items)
 
 
 def header(title: str, subtitle: str, facts: Mapping[str, str] | None = None) -> HTML:
@@ -342,31 +337,13 @@ def backlog_table(backlog: pd.DataFrame, *, limit: int = 30) -> HTML:
     if backlog.empty:
         return note(_("No order is waiting to be shipped."), kind="good")
     rows = backlog.copy()
-    hours = rows["hours_left"].astype(float)
-    near = hours.le(NEAR_DEADLINE_HOURS).fillna(False)
-    flags = rows[["express", "wholesale", "has_remark"]].astype(bool)
-    rows["_first"] = flags.any(axis=1) | near
-    rows["attention"] = [
-        listing(
-            name
-            for name, on in (
-                (_("overdue") if h < 0 else _("due soon"), bool(n)),
-                (_("express"), e),
-                (_("wholesale"), w),
-                (_("remark"), r),
-            )
-            if on
-        )
-        for h, n, e, w, r in zip(
-            hours.fillna(0), near, flags["express"], flags["wholesale"], flags["has_remark"], strict=True
-        )
-    ]
-    rows = rows.sort_values(["_first", "ship_deadline", "order_id"], ascending=[False, True, True])
-    first = int(rows["_first"].sum())
+    rows["attention"] = [attention_reasons(r) for r in rows.to_dict("records")]
+    rows = rows.sort_values(["attention_first", "ship_deadline", "order_id"], ascending=[False, True, True])
+    first = int(rows["attention_first"].sum())
     summary = note(
         _("{orders} orders wait to be shipped; {first} need attention first (express, wholesale, a buyer "
           "remark, or a deadline within {hours} hours).", orders=f"{len(rows):,}", first=f"{first:,}",
-          hours=NEAR_DEADLINE_HOURS)
+          hours=f"{due_soon_hours():g}")
     )  # fmt: skip
     rows["amount"] = [money(a, c) for a, c in zip(rows["order_amount"], rows["currency"], strict=True)]
     listing_html = table(
@@ -383,29 +360,14 @@ def backlog_table(backlog: pd.DataFrame, *, limit: int = 30) -> HTML:
         },
         {
             "ship_deadline": day,
-            "hours_left": _hours_left,
+            "hours_left": lambda v: time_left(None if _missing(v) else float(v)),
             "quantity": lambda v: "" if _missing(v) else f"{int(v)}",
         },
-        row_class=lambda r: "sh-attention" if r["_first"] else "",
+        row_class=lambda r: "sh-attention" if r["attention_first"] else "",
         limit=limit,
         numeric=("amount",),
     )
     return HTML(summary.data + listing_html.data)
-
-
-def _hours_left(value: object) -> str:
-    if _missing(value):
-        return _("no deadline")
-    h = float(value)
-    if h < 0:
-        return _("overdue {duration}", duration=_duration(-h))
-    return _duration(h)
-
-
-def _duration(hours: float) -> str:
-    if hours < 48:
-        return _("{hours} h", hours=f"{hours:.0f}")
-    return _("{days} days", days=f"{hours / 24:.0f}")
 
 
 # --- the review and cluster pieces --------------------------------------------------------------
@@ -563,7 +525,7 @@ def unknown_values_table(unknown: Iterable[Mapping]) -> HTML:
 
 def hours(value: object) -> str:
     """Hours as a duration a seller reads: 20 h, 3 days."""
-    return _("n/a") if _missing(value) else _duration(float(value))
+    return _("n/a") if _missing(value) else duration(float(value))
 
 
 def frame(rows: Iterable[Mapping]) -> pd.DataFrame:

@@ -53,8 +53,14 @@ def code_rows() -> list[tuple[str, str, bool]]:
     return rows
 
 
-def priority_rules() -> tuple[str, int, float]:
-    """(express carrier regex, wholesale quantity, wholesale amount) for the open backlog."""
+def priority_rules() -> tuple[str, int, float, float]:
+    """(express carrier regex, wholesale quantity, wholesale amount, due-soon hours) for the
+    open backlog."""
     rules = vocabulary()["priority"]
     carriers = "|".join(re.escape(c) for c in rules["express_carriers"])
-    return f"(?i)\\b({carriers})\\b", int(rules["wholesale_quantity"]), float(rules["wholesale_amount"])
+    return (
+        f"(?i)\\b({carriers})\\b",
+        int(rules["wholesale_quantity"]),
+        float(rules["wholesale_amount"]),
+        float(rules["due_soon_hours"]),
+    )

@@ -115,6 +115,8 @@ def test_open_backlog_puts_the_nearest_deadline_first_with_its_flags(tmp_path: P
         ali_row(id="2003", status="等待您发货", created=T, paid=T, deadline="2024-03-11",
                 amount="US $512.00", product="【1】 Case\n(产品数量: 2)"),
         ali_row(id="2004", status="等待买家收货", created=T, paid=T, shipped="2024.03.06 10:00"),
+        ali_row(id="2005", status="等待您发货", created=T, paid=T, deadline="2024-03-09"),
+        ali_row(id="2006", status="等待您发货", created=T, paid=T, deadline="2024-03-13"),
     ]
     assert cli("ingest", write_ali(tmp_path / "open.csv", rows), "--store", "s2").exit_code == 0
     con = connect(db_path)
@@ -123,13 +125,42 @@ def test_open_backlog_puts_the_nearest_deadline_first_with_its_flags(tmp_path: P
         march = metrics.summary(con, date(2024, 3, 1), date(2024, 3, 31), ["s2"])
     finally:
         con.close()
-    assert backlog["order_id"].tolist() == ["2002", "2003", "2001"]
-    # the deadline day ends at midnight: 12 h left on 03-10, 36 h on 03-11, 60 h on 03-12
-    assert backlog["hours_left"].tolist() == [12.0, 36.0, 60.0]
-    assert backlog["express"].tolist() == [True, False, False]
-    assert backlog["wholesale"].tolist() == [False, True, False]
-    assert backlog["has_remark"].tolist() == [True, False, False]
-    assert march.loc[0, "orders"] == 4 and march.loc[0, "paid_orders"] == 4
+    assert backlog["order_id"].tolist() == ["2005", "2002", "2003", "2001", "2006"]
+    # the deadline day ends at midnight: 12 h past on 03-09, 12 h left on 03-10, 36 h on 03-11,
+    # 60 h on 03-12, 84 h on 03-13
+    assert backlog["hours_left"].tolist() == [-12.0, 12.0, 36.0, 60.0, 84.0]
+    assert backlog["express"].tolist() == [False, True, False, False, False]
+    assert backlog["wholesale"].tolist() == [False, False, True, False, False]
+    assert backlog["has_remark"].tolist() == [False, True, False, False, False]
+    assert backlog["overdue"].tolist() == [True, False, False, False, False]
+    # due soon: the deadline day ends within 48 hours (vocabulary.toml), or has ended
+    assert backlog["due_soon"].tolist() == [True, True, True, False, False]
+    assert backlog["attention_first"].tolist() == [True, True, True, False, False]
+    assert march.loc[0, "orders"] == 6 and march.loc[0, "paid_orders"] == 6
+
+
+def test_an_express_order_comes_first_even_with_a_late_deadline(tmp_path: Path, cli, db_path) -> None:
+    from pipeline import connect, metrics
+
+    rows = [
+        ali_row(id="3001", status="等待您发货", created=T, paid=T, deadline="2024-03-20", shipping="EMS"),
+        ali_row(id="3002", status="等待您发货", created=T, paid=T, deadline="2024-03-19",
+                shipping="DHLX Post"),
+        ali_row(id="3003", status="等待您发货", created=T, paid=T, deadline="2024-03-18",
+                product="【1】 Cable\n(产品数量: 10)"),
+    ]  # fmt: skip
+    assert cli("ingest", write_ali(tmp_path / "open.csv", rows), "--store", "s3").exit_code == 0
+    con = connect(db_path)
+    try:
+        backlog = metrics.open_backlog(con, ["s3"], as_of=datetime(2024, 3, 10, 12, 0))
+    finally:
+        con.close()
+    assert backlog["order_id"].tolist() == ["3003", "3002", "3001"]  # by deadline
+    # EMS is an express carrier; "DHLX" is not DHL (whole words only); 10 items is wholesale
+    assert backlog["express"].tolist() == [False, False, True]
+    assert backlog["wholesale"].tolist() == [True, False, False]
+    assert backlog["due_soon"].tolist() == [False, False, False]
+    assert backlog["attention_first"].tolist() == [True, False, True]
 
 
 # Every branch of the seller-fault rule and of the close-cause inference, one order each:

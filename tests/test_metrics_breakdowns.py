@@ -170,6 +170,27 @@ def test_time_to_close_per_cause(history, db_path) -> None:
     ]
 
 
+def test_the_readable_table_shows_time_to_close_and_the_orders_to_ship_first(history, cli) -> None:
+    result = cli("metrics", "--all", *WINDOW)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+
+    def row(first_cell: str) -> list[str]:
+        [line] = [line for line in lines if line.startswith(f"│ {first_cell} ")]
+        return [cell.strip() for cell in line.strip("│").split("│")]
+
+    # orders, share, inferred, median, 90th percentile (10 h and 20 h: 15 h and 19 h)
+    assert row("buyer cancelled after paying")[1:] == ["2", "40.00%", "0", "15 h", "19 h"]
+    assert row("seller did not ship in time")[1:] == ["1", "20.00%", "0", "3 days", "3 days"]
+    assert row("seller cancelled")[1:] == ["1", "20.00%", "0", "n/a", "n/a"]  # eBay gives no close time
+    # the backlog is now, not the window: a1 and b3 await shipment, with no deadline in the export
+    assert "2 orders wait to be shipped; 0 need attention first" in result.stdout
+    backlog = [[c.strip() for c in line.strip("│").split("│")] for line in lines if line.startswith("│ ali ")]
+    # store, order, why first, ship by, time left, shipping
+    no_deadline = ["", "", "no deadline"]
+    assert [r[:5] for r in backlog] == [["ali", "a1", *no_deadline], ["ali", "b3", *no_deadline]]
+
+
 def test_a_store_with_no_paid_orders_has_null_rates(tmp_path: Path, cli) -> None:
     rows = [ali_row(id="u1", status="等待买家付款", created="2024.03.06 09:00")]
     assert cli("ingest", write_ali(tmp_path / "unpaid.csv", rows), "--store", "unpaid").exit_code == 0

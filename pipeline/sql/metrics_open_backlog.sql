@@ -1,7 +1,8 @@
 -- Metrics: orders awaiting shipment now (as of metrics_params.as_of), with the hours left to
--- the end of their ship-deadline day, and the flags that put them first: express shipping
--- (the method names an express carrier), wholesale (quantity or amount at the vocabulary's
--- threshold), a buyer remark. Sorted by deadline, soonest first; no deadline last.
+-- the end of their ship-deadline day, and the flags that put them first (attention_first):
+-- express shipping (the method names an express carrier), wholesale (quantity or amount at the
+-- vocabulary's threshold), a buyer remark, or a deadline day that ends within the vocabulary's
+-- due-soon hours or has passed (overdue). Sorted by deadline, soonest first; no deadline last.
 with
 
 orders as (select * from orders_current),
@@ -19,6 +20,22 @@ awaiting as (
     where orders.status = 'awaiting_shipment'
 ),
 
+flagged as (
+    select
+        *,
+        round(
+            epoch(date_trunc('day', ship_deadline) + interval 1 day - (select as_of from params))
+            / 3600, 1
+        ) as hours_left,
+        coalesce(regexp_matches(shipping_method, (select express_pattern from priority)), false)
+            as express,
+        coalesce(quantity >= (select wholesale_quantity from priority), false)
+            or coalesce(order_amount >= (select wholesale_amount from priority), false)
+            as wholesale,
+        remark is not null as has_remark
+    from awaiting
+),
+
 final as (
     select
         store,
@@ -27,22 +44,20 @@ final as (
         created_at,
         paid_at,
         ship_deadline,
-        round(
-            epoch(date_trunc('day', ship_deadline) + interval 1 day - (select as_of from params))
-            / 3600, 1
-        ) as hours_left,
+        hours_left,
         shipping_method,
-        coalesce(regexp_matches(shipping_method, (select express_pattern from priority)), false)
-            as express,
-        coalesce(quantity >= (select wholesale_quantity from priority), false)
-            or coalesce(order_amount >= (select wholesale_amount from priority), false)
-            as wholesale,
-        remark is not null as has_remark,
+        express,
+        wholesale,
+        has_remark,
+        coalesce(hours_left < 0, false) as overdue,
+        coalesce(hours_left <= (select due_soon_hours from priority), false) as due_soon,
+        express or wholesale or has_remark
+            or coalesce(hours_left <= (select due_soon_hours from priority), false) as attention_first,
         remark,
         quantity,
         order_amount,
         currency
-    from awaiting
+    from flagged
     order by ship_deadline nulls last, store, order_id
 )
 
