@@ -495,36 +495,31 @@ def _print_metrics(details: dict) -> None:
     _print_backlog(details["open_backlog"])
 
 
-BACKLOG_ROWS = 10
-
-
-def _print_backlog(backlog: list[dict]) -> None:
+def _print_backlog(backlog: dict) -> None:
     """The orders awaiting shipment now, those that need attention first on top (then by deadline)."""
     from pipeline.backlog import attention_reasons, due_soon_hours, time_left
 
-    if not backlog:
+    if not backlog["orders"]:
         out.print(_("No order is waiting to be shipped."), markup=False)
         return
-    first = sum(1 for o in backlog if o["attention_first"])
     out.print(
         _("{orders} orders wait to be shipped; {first} need attention first (express, wholesale, a buyer "
-          "remark, or a deadline within {hours} hours).", orders=f"{len(backlog):,}", first=f"{first:,}",
-          hours=f"{due_soon_hours():g}"),
+          "remark, or a deadline within {hours} hours).", orders=f"{backlog['orders']:,}",
+          first=f"{backlog['attention_first']:,}", hours=f"{due_soon_hours():g}"),
         markup=False,
     )  # fmt: skip
     now = datetime.now().isoformat(sep=" ", timespec="minutes")
     table = Table(title=_("orders to ship first, as of {now}", now=now))
     for column in (_("store"), _("order"), _("why first"), _("ship by"), _("time left"), _("shipping")):
         table.add_column(column)
-    ranked = sorted(backlog, key=lambda o: not o["attention_first"])  # stable: deadline order kept
-    for o in ranked[:BACKLOG_ROWS]:
+    for o in backlog["first"]:
         table.add_row(  # order ids and shipping methods come from exports: never read as markup
             o["store"], Text(o["order_id"]), attention_reasons(o), (o["ship_deadline"] or "")[:10],
             time_left(o["hours_left"]), Text(o["shipping_method"] or ""),
         )  # fmt: skip
     out.print(table)
-    if len(ranked) > BACKLOG_ROWS:
-        more = f"{len(ranked) - BACKLOG_ROWS:,}"
+    if backlog["orders"] > len(backlog["first"]):
+        more = f"{backlog['orders'] - len(backlog['first']):,}"
         out.print(_("{more} more: --csv FILE --table backlog writes them all.", more=more), markup=False)
 
 

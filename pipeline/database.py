@@ -70,12 +70,16 @@ def _load_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
         "create or replace temp table vocab_code (kind varchar, code varchar, seller_fault boolean)"
     )
     _insert_rows(con, "vocab_code", code_rows())
+    rules = priority_rules()
     con.execute(
         "create or replace temp table vocab_priority as select ?::varchar as express_pattern, "
         "?::integer as wholesale_quantity, ?::decimal(18, 2) as wholesale_amount, "
         "?::double as due_soon_hours",
-        list(priority_rules()),
+        list(rules),
     )
+    # A regex read from a table is compiled again for every row (0.5 s for 94,000 open orders);
+    # as a variable it is a constant, compiled once.
+    con.execute("set variable express_pattern = ?", [rules[0]])
 
 
 def lock_wait_seconds() -> float:

@@ -167,13 +167,14 @@ def window_details(
     date_from: date,
     date_to: date,
     as_of: datetime | None = None,
+    backlog_rows: int = 10,
 ) -> dict:
     """What the readable `metrics` table shows: the SPEC section 5 object ("figures"), per cause
     the hours from order to close ("close_times", from the same close-cause model), and the
-    orders awaiting shipment as of `as_of`, default now ("open_backlog"), soonest deadline first."""
+    orders awaiting shipment as of `as_of`, default now ("open_backlog", see open_backlog_first)."""
     (figures,) = breakdown_objects(con, stores=stores, date_from=date_from, date_to=date_to)
     close_times = _records(con, sql_text("metrics_close_causes"))
-    backlog = open_backlog_records(con, stores, as_of)
+    backlog = open_backlog_first(con, stores, as_of, limit=backlog_rows)
     return {"figures": figures, "close_times": close_times, "open_backlog": backlog}
 
 
@@ -279,12 +280,24 @@ def open_backlog(
     return con.execute(sql_text("metrics_open_backlog")).df()
 
 
-def open_backlog_records(
-    con: duckdb.DuckDBPyConnection, stores: list[str] | None = None, as_of: datetime | None = None
-) -> list[dict]:
-    """`open_backlog` as JSON-ready dicts, without pandas."""
+def open_backlog_first(
+    con: duckdb.DuckDBPyConnection,
+    stores: list[str] | None = None,
+    as_of: datetime | None = None,
+    *,
+    limit: int = 10,
+) -> dict:
+    """How many orders await shipment, how many need attention first, and the first `limit` of
+    them: those needing attention first, then by deadline (JSON-ready, without pandas)."""
     _select_now(con, stores, as_of)
-    return _records(con, sql_text("metrics_open_backlog"))
+    backlog = f"({sql_text('metrics_open_backlog')})"
+    orders, first = con.execute(f"select count(*), count_if(attention_first) from {backlog}").fetchone()
+    top = _records(
+        con,
+        f"select * from {backlog} order by not attention_first, ship_deadline nulls last, store, "
+        f"order_id limit {int(limit)}",
+    )
+    return {"orders": orders, "attention_first": first, "first": top}
 
 
 def _select_now(con: duckdb.DuckDBPyConnection, stores: list[str] | None, as_of: datetime | None) -> None:

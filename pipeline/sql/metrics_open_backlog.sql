@@ -27,8 +27,8 @@ flagged as (
             epoch(date_trunc('day', ship_deadline) + interval 1 day - (select as_of from params))
             / 3600, 1
         ) as hours_left,
-        coalesce(regexp_matches(shipping_method, (select express_pattern from priority)), false)
-            as express,
+        -- the pattern as a variable (a constant, compiled once), not read from vocab_priority
+        coalesce(regexp_matches(shipping_method, getvariable('express_pattern')), false) as express,
         coalesce(quantity >= (select wholesale_quantity from priority), false)
             or coalesce(order_amount >= (select wholesale_amount from priority), false)
             as wholesale,
