@@ -153,9 +153,13 @@ def test_an_express_order_comes_first_even_with_a_late_deadline(tmp_path: Path, 
     con = connect(db_path)
     try:
         backlog = metrics.open_backlog(con, ["s3"], as_of=datetime(2024, 3, 10, 12, 0))
+        first = metrics.open_backlog_first(con, ["s3"], as_of=datetime(2024, 3, 10, 12, 0), limit=2)
     finally:
         con.close()
     assert backlog["order_id"].tolist() == ["3003", "3002", "3001"]  # by deadline
+    # the readable table's view: those needing attention first, then by deadline, cut at `limit`
+    assert (first["orders"], first["attention_first"]) == (3, 2)
+    assert [o["order_id"] for o in first["first"]] == ["3003", "3001"]
     # EMS is an express carrier; "DHLX" is not DHL (whole words only); 10 items is wholesale
     assert backlog["express"].tolist() == [False, False, True]
     assert backlog["wholesale"].tolist() == [True, False, False]
