@@ -508,8 +508,12 @@ def _print_backlog(backlog: dict) -> None:
           first=f"{backlog['attention_first']:,}", hours=f"{due_soon_hours():g}"),
         markup=False,
     )  # fmt: skip
-    now = datetime.now().isoformat(sep=" ", timespec="minutes")
-    table = Table(title=_("orders to ship first, as of {now}", now=now))
+    out.print(
+        _("As of {now}; order states as of the latest export ({latest}).", now=_moment(datetime.now()),
+          latest=_moment(backlog["latest_export_at"])),
+        markup=False,
+    )  # fmt: skip
+    table = Table(title=_("orders to ship first"))
     for column in (_("store"), _("order"), _("why first"), _("ship by"), _("time left"), _("shipping")):
         table.add_column(column)
     for o in backlog["first"]:
@@ -521,6 +525,13 @@ def _print_backlog(backlog: dict) -> None:
     if backlog["orders"] > len(backlog["first"]):
         more = f"{backlog['orders'] - len(backlog['first']):,}"
         out.print(_("{more} more: --csv FILE --table backlog writes them all.", more=more), markup=False)
+
+
+def _moment(when: datetime | None) -> str:
+    """3 Jun 2024 08:00 / 2024年6月3日 08:00, as the reports write it."""
+    from pipeline.i18n import day_name
+
+    return _("n/a") if when is None else f"{day_name(when.date())} {when:%H:%M}"
 
 
 def _duration(hours: float | None) -> str:
@@ -572,7 +583,7 @@ def _print_policy(result: dict) -> None:
         cross = _("n/a") if p["orders_to_cross"] is None else str(p["orders_to_cross"])
         table.add_row(
             p["store"], label("policy", p["policy"]), _("{days} days", days=p["window_days"]),
-            _percent(p["rate"]), limit, label("standing", p["standing"]), margin, cross,
+            _percent(p["rate"]), limit, margin, label("standing", p["standing"]), cross,
         )  # fmt: skip
     out.print(table)
 

@@ -110,6 +110,13 @@ def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             locked = "lock" in first_line.lower()
             if not locked or time.monotonic() >= deadline:
                 holder = LOCK_HOLDER.search(str(exc))
+                if not locked:
+                    raise InputError(
+                        _("cannot open the history database ({reason})", reason=first_line),
+                        path=db_path,
+                        fix=_("give --db the history's .duckdb file; if it is, restore it from a backup "
+                              "(storehealth restore DIR)"),
+                    ) from None  # fmt: skip
                 raise InputError(
                     _("cannot open the history database ({reason})", reason=first_line),
                     path=db_path,
@@ -136,7 +143,13 @@ def _check_database_file(db_path: Path) -> None:
     if db_path.is_dir():
         raise InputError(_("this is a folder, not a history database"), path=db_path,
                          fix=_("give a file path, e.g. data/storehealth.duckdb"))  # fmt: skip
-    if db_path.is_file() and db_path.stat().st_size > 0:
+    if db_path.is_file() and db_path.stat().st_size == 0:
+        raise InputError(
+            _("this file is empty (0 bytes), not a storehealth history; it was left untouched"),
+            path=db_path,
+            fix=_("give --db the history's .duckdb file, or delete the empty file to start a new history"),
+        )
+    if db_path.is_file():
         with db_path.open("rb") as fh:
             header = fh.read(12)
         if header[8:12] != b"DUCK":
@@ -145,6 +158,30 @@ def _check_database_file(db_path: Path) -> None:
                 path=db_path,
                 fix=_("give --db the history's .duckdb file, or a new path to start one"),
             )
+
+
+def _check_no_foreign_tables(con: duckdb.DuckDBPyConnection, db_path: Path, read_only: bool) -> None:
+    """A DuckDB file without storehealth's schema: someone else's database (never written to),
+    or an empty one (a reader has nothing to read; a writer starts the history in it)."""
+    tables = [r[0] for r in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database() "
+        "and not temporary order by 1"
+    ).fetchall()]  # fmt: skip
+    if tables:
+        con.close()
+        raise InputError(
+            _("this DuckDB database is not a storehealth history (it holds {tables}); it was left "
+              "untouched", tables=", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")),
+            path=db_path,
+            fix=_("give --db the history's .duckdb file, or a new path to start one"),
+        )  # fmt: skip
+    if read_only:
+        con.close()
+        raise InputError(
+            _("there is no history in this database yet"),
+            path=db_path,
+            fix=_("ingest an export first: storehealth ingest PATH --store NAME"),
+        )
 
 
 def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -162,6 +199,8 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     con = _open(db_path, read_only)
+    if migrations.schema_version(con) == 0:
+        _check_no_foreign_tables(con, db_path, read_only)
     if read_only and migrations.schema_version(con) < migrations.SCHEMA_VERSION:
         # Made by an earlier storehealth: upgrade it once, then read as asked.
         con.close()

@@ -287,17 +287,21 @@ def open_backlog_first(
     *,
     limit: int = 10,
 ) -> dict:
-    """How many orders await shipment, how many need attention first, and the first `limit` of
-    them: those needing attention first, then by deadline (JSON-ready, without pandas)."""
+    """How many orders await shipment, how many need attention first, the first `limit` of them
+    (those needing attention first, then by deadline), and the latest export of those stores,
+    which the order states are as of (JSON-ready, without pandas)."""
     _select_now(con, stores, as_of)
     backlog = f"({sql_text('metrics_open_backlog')})"
     orders, first = con.execute(f"select count(*), count_if(attention_first) from {backlog}").fetchone()
+    (latest,) = con.execute(
+        "select max(exported_at) from ingested_files semi join metrics_stores using (store)"
+    ).fetchone()
     top = _records(
         con,
         f"select * from {backlog} order by not attention_first, ship_deadline nulls last, store, "
         f"order_id limit {int(limit)}",
     )
-    return {"orders": orders, "attention_first": first, "first": top}
+    return {"orders": orders, "attention_first": first, "first": top, "latest_export_at": latest}
 
 
 def _select_now(con: duckdb.DuckDBPyConnection, stores: list[str] | None, as_of: datetime | None) -> None:

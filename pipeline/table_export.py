@@ -37,7 +37,13 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> int:
         for column in frame.columns:
             if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
                 frame[column] = frame[column].map(neutralise)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:  # a folder one may not write into (or /proc)
+        raise InputError(
+            _("cannot write the file ({reason})", reason=exc.strerror or exc), path=path,
+            fix=_("pick a folder you may write into"),
+        ) from None  # fmt: skip
     os.close(fd)
     try:
         if fmt == "csv":

@@ -216,6 +216,37 @@ def test_db_that_is_a_folder_or_garbage_is_refused(tmp_path: Path) -> None:
     assert garbage.read_bytes() == b"\x00not a database" * 100
 
 
+def test_another_duckdb_database_or_an_empty_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    export = _good_export(tmp_path)
+    other = tmp_path / "analytics.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("create table sales (x integer)")
+    con.execute("insert into sales values (1)")
+    con.close()
+    empty = tmp_path / "empty.duckdb"
+    empty.touch()
+    for db, says in ((other, "not a storehealth history (it holds sales)"), (empty, "empty (0 bytes)")):
+        for args in (["ingest", export, "--store", "s1"], ["status"],
+                     ["metrics", "--all", "--from", "2024-03-01", "--to", "2024-03-31", "--json"]):  # fmt: skip
+            result = invoke(*args, "--db", db)
+            assert result.exit_code == 1, (args, db, result.output)
+            assert says in result.output and "wait for the other" not in result.output, result.output
+            assert result.stdout == ""
+    con = duckdb.connect(str(other), read_only=True)
+    assert [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()] == ["sales"]
+    con.close()
+    assert empty.stat().st_size == 0 and not Path(f"{other}.salt").exists()
+
+
+def test_a_new_empty_duckdb_file_has_no_history_to_read_but_takes_an_ingest(tmp_path: Path) -> None:
+    db = tmp_path / "new.duckdb"
+    duckdb.connect(str(db)).close()
+    status = invoke("status", "--db", db)
+    assert status.exit_code == 1 and "no history in this database yet" in status.output
+    assert invoke("ingest", _good_export(tmp_path), "--store", "s1", "--db", db).exit_code == 0
+    assert invoke("status", "--db", db).exit_code == 0
+
+
 def test_db_in_a_folder_that_does_not_exist_yet_is_created(tmp_path: Path) -> None:
     db = tmp_path / "new" / "deeper" / "h.duckdb"
     assert invoke("ingest", _good_export(tmp_path), "--store", "s1", "--db", db).exit_code == 0

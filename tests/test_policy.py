@@ -117,8 +117,15 @@ def test_readable_policy_table(tmp_path: Path, cli) -> None:
     ali_store(tmp_path, cli, seller_fault_closures=5, late=0)
     result = cli("metrics", "--store", "ali", *AS_OF, "--policy")
     assert result.exit_code == 0, result.output
-    line = next(x for x in result.stdout.splitlines() if "成交不卖率" in x)
-    assert "2.50%" in line and "≤ 2.00%" in line and "breach" in line and "-0.50 pt" in line
+    lines = result.stdout.splitlines()
+    header = next(x for x in lines if x.startswith("┃") and "standing" in x)
+    line = next(x for x in lines if "成交不卖率" in x)
+    # each value under its own header
+    names = [c.strip() for c in header.strip("┃").split("┃")]
+    cells = dict(zip(names, (c.strip() for c in line.strip("│").split("│")), strict=True))
+    assert (cells["rate"], cells["limit"], cells["margin"], cells["standing"]) == (
+        "2.50%", "≤ 2.00%", "-0.50 pt", "breach"
+    )
 
 
 def test_counts_stay_integers_beside_a_store_without_data(tmp_path: Path, cli) -> None:
