@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -303,12 +304,15 @@ def _print_status(report: dict) -> None:
             out.print(_("{store}: warning: {warning}", store=s["store"], warning=warning),
                       soft_wrap=True, markup=False)  # fmt: skip
         for u in s["unknown_values"]:
-            out.print(
-                _("{store}: unknown {kind} {value!r} in {orders} orders "
-                  "(counted as other; add it to pipeline/vocabulary.toml)",
-                  store=s["store"], kind=u["kind"], value=u["raw_value"], orders=u["orders"]),
-                soft_wrap=True, markup=False,
-            )  # fmt: skip
+            if u["kind"] == "status":  # an order without a known status is rejected, not guessed
+                text = _("{store}: unknown order status {value!r}: {orders} rows rejected (listed below); "
+                         "add it to pipeline/vocabulary.toml, then ingest a new export",
+                         store=s["store"], value=u["raw_value"], orders=u["orders"])  # fmt: skip
+            else:
+                text = _("{store}: unknown {kind} {value!r} in {orders} orders "
+                         "(counted as other; add it to pipeline/vocabulary.toml)", store=s["store"],
+                         kind=u["kind"], value=u["raw_value"], orders=u["orders"])  # fmt: skip
+            out.print(text, soft_wrap=True, markup=False)
         for r in s["rejected_examples"]:
             out.print(
                 _("{store}: rejected {file} row {row}: {reason}", store=s["store"], file=r["path"],
@@ -321,6 +325,8 @@ def _parse_day(option: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise UsageError(_("{option} {text!r}: there is no such day", option=option, text=text)) from None
         raise UsageError(_("{option} {text!r}: use YYYY-MM-DD", option=option, text=text)) from None
 
 
@@ -378,7 +384,9 @@ def metrics(
 ) -> None:
     _use_lang(lang, as_json)
     try:
-        if bool(store) == all_stores:
+        if store and all_stores:
+            raise UsageError(_("give --store NAME (one or more) or --all, not both"))
+        if not (store or all_stores):
             raise UsageError(_("give --store NAME (one or more) or --all"))
         if not date_to or not (date_from or policy):
             raise UsageError(_("give --from YYYY-MM-DD and --to YYYY-MM-DD (--policy needs only --to)"))
@@ -388,6 +396,8 @@ def metrics(
             raise UsageError(_("--from {first} is after --to {last}", first=first, last=last))
         for name in store or []:
             _check_store(name)
+        if table != "summary" and not (csv_path or parquet_path):
+            raise UsageError(_("--table chooses what --csv FILE or --parquet FILE write: give one of them"))
         if policy and (by or per):
             raise UsageError(_("--policy judges each store over the policy's own window: drop --by/--per"))
         chosen = None if all_stores else store
@@ -406,7 +416,7 @@ def metrics(
     elif isinstance(result, dict):
         _print_metrics(result)
     else:
-        _print_breakdown(result, per)
+        _print_breakdown(result, per, by, _("all stores") if all_stores else ", ".join(store or []))
 
 
 def _metrics_result(
@@ -469,7 +479,8 @@ def _print_metrics(details: dict) -> None:
     table.add_row(_("sold not shipped"),
                   _("{count} ({rate} of paid)", count=sns["count"], rate=_percent(sns["rate"])))  # fmt: skip
     late = m["late_shipment"]
-    shipped = _("{count} ({rate} of shipped)", count=late["count"], rate=_percent(late["rate"]))
+    shipped = _("{count} ({rate} of shipped with a deadline)", count=late["count"],
+                rate=_percent(late["rate"]))
     table.add_row(_("late shipments"), shipped)
     out.print(table)
     if m["cancellation_reasons"]:
@@ -540,16 +551,18 @@ def _duration(hours: float | None) -> str:
     return _("n/a") if hours is None else duration(hours)
 
 
-def _print_breakdown(frame: pd.DataFrame, per: str | None) -> None:
-    """One line per period and store/platform, each rate with its change from the period before."""
-    table = Table(title=_("store-health figures by period"))
+def _print_breakdown(frame: pd.DataFrame, per: str | None, by: str | None, who: str) -> None:
+    """One line per period and store/platform, each rate with its change from the period before;
+    `who` names the selection when it is not broken down per store or platform."""
+    title = _("store-health figures by period") if by else _("store-health figures")
+    table = Table(title=title)
     scope = {"store": _("store"), "platform": _("platform")}.get(per or "", _("stores"))
     columns = [_("from"), _("to"), scope, _("orders"), _("paid"), _("closed")]
     columns += [_("sold not shipped"), _("late shipments")]
     for n, column in enumerate(columns):
         table.add_column(column, justify="left" if n < 3 else "right")
     for row in frame.itertuples(index=False):
-        key = getattr(row, per) if per else _("all selected")
+        key = getattr(row, per) if per else who
         table.add_row(
             f"{row.period_from:%Y-%m-%d}", f"{row.period_to:%Y-%m-%d}",
             label("platform", key) if per == "platform" else key, str(row.orders), str(row.paid_orders),

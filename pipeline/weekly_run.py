@@ -221,6 +221,13 @@ def _check_history(options: RunOptions, fresh: set[str], summary: RunSummary, we
                   warning=stale_export_warning(latest, options.today))
             )  # fmt: skip
         for unknown in store["unknown_values"]:
+            if unknown.get("kind") == "status":
+                summary.warnings.append(
+                    _("{store}: unknown order status {value!r}: {orders} rows rejected; add it to "
+                      "pipeline/vocabulary.toml, then ingest a new export", store=name,
+                      value=unknown.get("raw_value"), orders=unknown.get("orders", "?"))
+                )  # fmt: skip
+                continue
             summary.warnings.append(
                 _("{store}: unknown {kind} value {value!r} in {orders} orders: add it to "
                   "pipeline/vocabulary.toml", store=name, kind=unknown.get("kind", "raw"),

@@ -714,6 +714,10 @@ def test_status_lists_unknown_statuses_whose_rows_are_rejected(tmp_path: Path, c
     (example,) = s1["rejected_examples"]
     assert (example["row_number"], example["order_id"]) == (2, A1)
     assert "等待平台审核" in example["reason"]
+    # the readable status says the rows were rejected, not counted as other
+    readable = cli("status", "--store", "s1")
+    assert "unknown order status '等待平台审核': 1 rows rejected" in readable.stdout
+    assert "counted as other" not in readable.stdout
 
 
 def test_several_stores_in_one_history_stay_separate(tmp_path: Path, cli, query) -> None:

@@ -102,6 +102,14 @@ def test_bad_windows_and_unknown_stores(history, cli) -> None:
     assert "nope" in unknown.stderr and "s1" in unknown.stderr
     readable = cli("metrics", "--store", "s1", "--from", "2024-03-01", "--to", "2024-03-31")
     assert readable.exit_code == 0 and "sold not shipped" in readable.stdout
+    both = cli("metrics", "--store", "s1", "--all", "--from", "2024-03-01", "--to", "2024-03-31")
+    assert both.exit_code == 2 and "not both" in both.stderr
+    no_day = cli("metrics", "--store", "s1", "--from", "2024-02-30", "--to", "2024-03-31")
+    assert no_day.exit_code == 2 and "no such day" in no_day.stderr
+    # --table says what --csv/--parquet write: alone it would be ignored
+    table_alone = cli("metrics", "--store", "s1", "--from", "2024-03-01", "--to", "2024-03-31",
+                      "--table", "reasons")  # fmt: skip
+    assert table_alone.exit_code == 2 and "--csv" in table_alone.stderr
 
 
 def test_open_backlog_puts_the_nearest_deadline_first_with_its_flags(tmp_path: Path, cli, db_path) -> None:

@@ -226,8 +226,8 @@ def test_another_duckdb_database_or_an_empty_file_is_refused_and_left_alone(tmp_
     empty = tmp_path / "empty.duckdb"
     empty.touch()
     for db, says in ((other, "not a storehealth history (it holds sales)"), (empty, "empty (0 bytes)")):
-        for args in (["ingest", export, "--store", "s1"], ["status"],
-                     ["metrics", "--all", "--from", "2024-03-01", "--to", "2024-03-31", "--json"]):  # fmt: skip
+        metrics = ["metrics", "--all", "--from", "2024-03-01", "--to", "2024-03-31", "--json"]
+        for args in (["ingest", export, "--store", "s1"], ["status"], metrics):
             result = invoke(*args, "--db", db)
             assert result.exit_code == 1, (args, db, result.output)
             assert says in result.output and "wait for the other" not in result.output, result.output

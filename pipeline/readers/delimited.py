@@ -337,10 +337,17 @@ def _refuse_open_quote(
     path: Path, text: str, newline: str, opened: int, quoted_newlines: int, *, last: int
 ) -> None:
     line = 1 + text.count(newline, 0, opened)
+    first, final = line + 1, line + text.count(newline, opened, last)
+    if final > first:
+        what = _("a cell starts with a quote mark (\") that does not close where the cell ends, so lines "
+                 "{first:,} to {last:,} of the file would be read into that one cell and the orders on "
+                 "them lost", first=first, last=final)  # fmt: skip
+    else:
+        what = _("a cell starts with a quote mark (\") that does not close where the cell ends, so line "
+                 "{first:,} of the file would be read into that one cell and the orders on it lost",
+                 first=first)  # fmt: skip
     raise InputError(
-        _("a cell starts with a quote mark (\") that does not close where the cell ends, so lines "
-          "{first:,} to {last:,} of the file would be read into that one cell and the orders on "
-          "them lost", first=line + 1, last=line + text.count(newline, opened, last)),
+        what,
         path=path,
         row=line - quoted_newlines,
         fix=_("open the file in a text editor, remove that quote mark on line {line:,} (or write "
