@@ -401,14 +401,24 @@ def metrics(
         if policy and (by or per):
             raise UsageError(_("--policy judges each store over the policy's own window: drop --by/--per"))
         chosen = None if all_stores else store
-        result = _read_history(
-            db,
-            lambda con: _metrics_result(
+
+        def read(con: duckdb.DuckDBPyConnection) -> tuple:
+            from pipeline.metrics import stores_behind
+
+            figures = _metrics_result(
                 con, chosen, first, last, by, per, policy, table, csv_path, parquet_path, as_json
-            ),
-        )
+            )
+            return figures, stores_behind(con, chosen, last)
+
+        result, behind = _read_history(db, read)
     except (InputError, UsageError) as exc:
         raise _fail(exc) from None
+    for name, latest in behind:
+        err.print(
+            _("warning: {store}: the latest export is from {day}; figures for the days after it are "
+              "incomplete until a newer export is ingested", store=name, day=f"{latest:%Y-%m-%d}"),
+            soft_wrap=True, markup=False,
+        )  # fmt: skip
     if as_json:
         _print_json(result)
     elif policy:

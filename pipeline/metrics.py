@@ -48,6 +48,17 @@ def check_stores(con: duckdb.DuckDBPyConnection, stores: list[str] | None) -> li
     return chosen
 
 
+def stores_behind(con: duckdb.DuckDBPyConnection, stores: list[str] | None, day: date) -> list[tuple]:
+    """(store, latest export time) of the stores whose latest export was made before `day`:
+    their figures for the days after it are incomplete (orders placed since are not in them)."""
+    chosen = check_stores(con, stores)
+    return con.execute(
+        "select store, max(exported_at) as latest from ingested_files where list_contains(?, store) "
+        "group by store having max(exported_at)::date < ? order by store",
+        [chosen, day],
+    ).fetchall()
+
+
 def _select(
     con: duckdb.DuckDBPyConnection,
     stores: list[str] | None,

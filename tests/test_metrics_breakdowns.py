@@ -191,6 +191,17 @@ def test_the_readable_table_shows_time_to_close_and_the_orders_to_ship_first(his
     assert [r[:5] for r in backlog] == [["ali", "a1", *no_deadline], ["ali", "b3", *no_deadline]]
 
 
+def test_a_window_past_a_stores_latest_export_is_flagged_on_stderr(history, cli) -> None:
+    # ali's export ends with b2's shipment on Fri 15 March; eb's with e2's on Wed 13 March
+    result = cli("metrics", "--all", *WINDOW, "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["orders"] == 8  # stdout stays one JSON object
+    assert "eb: the latest export is from 2024-03-13" in result.stderr
+    assert "ali:" not in result.stderr
+    inside = cli("metrics", "--all", "--from", "2024-03-06", "--to", "2024-03-13", "--json")
+    assert inside.exit_code == 0 and "latest export" not in inside.stderr
+
+
 def test_a_store_with_no_paid_orders_has_null_rates(tmp_path: Path, cli) -> None:
     rows = [ali_row(id="u1", status="等待买家付款", created="2024.03.06 09:00")]
     assert cli("ingest", write_ali(tmp_path / "unpaid.csv", rows), "--store", "unpaid").exit_code == 0
