@@ -230,9 +230,10 @@ def _print_result(result, *, quiet: bool) -> None:
                   markup=False, soft_wrap=True)  # fmt: skip
     else:
         err.print(
-            _("{file}: {platform}, {read} rows read, {new} new, {updated} updated, {unchanged} unchanged, "
-              "{rejected} rejected (exported {exported}, {source})",
-              file=result.path.name, platform=result.platform, read=result.rows_read, new=result.new,
+            _("{file}: {platform}, {read} rows read, {orders} orders: {new} new, {updated} updated, "
+              "{unchanged} unchanged; {rejected} rows rejected (exported {exported}, {source})",
+              file=result.path.name, platform=result.platform, read=result.rows_read,
+              orders=result.orders, new=result.new,
               updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
               exported=f"{result.exported_at:%Y-%m-%d %H:%M}",
               source=_export_time_source(result.exported_at_source)),
