@@ -150,6 +150,13 @@ def ingest(
     strict: Annotated[
         bool, typer.Option("--strict", help=_("Refuse a file with any unreadable row."))
     ] = False,
+    reprocess: Annotated[
+        bool,
+        typer.Option(
+            "--reprocess",
+            help=_("Read a file that already landed once more: its rejected rows land if they now can."),
+        ),
+    ] = False,
     as_json: JsonOption = False,
     lang: LangOption = None,
     db: DbOption = None,
@@ -194,6 +201,7 @@ def ingest(
                         mapping=spec,
                         exported_at=when,
                         strict=strict,
+                        reprocess=reprocess,
                         progress=lambda stage, label=label, status=status: status.update(
                             f"{label}: {stage}"
                         ),
@@ -240,6 +248,8 @@ def _print_result(result, *, quiet: bool) -> None:
             markup=False,
             soft_wrap=True,
         )  # fmt: skip
+        if result.outcome == "reprocessed":
+            err.print(_("  read again: rows rejected before have landed where they now can"), markup=False)
         for sheet, row, order_id, reason in result.rejected_examples:
             order = _(" order {order}", order=order_id) if order_id else ""
             err.print(_("  rejected: sheet {sheet!r} row {row}{order}: {reason}", sheet=sheet, row=row,

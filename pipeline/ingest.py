@@ -108,22 +108,39 @@ def ingest_file(
     mapping: Mapping | None = None,
     exported_at: datetime | None = None,
     strict: bool = False,
+    reprocess: bool = False,
     progress: Callable[[str], None] = lambda _stage: None,
 ) -> IngestResult:
-    """Land one file whole or not at all; a bad file raises InputError and changes nothing."""
+    """Land one file whole or not at all; a bad file raises InputError and changes nothing.
+
+    `reprocess` reads a file that already landed once more (after vocabulary.toml learnt a status
+    that rejected some of its rows, say): it keeps its file id and export time, so the states it
+    showed before are no news, and its rejected rows land if they now can."""
     path = Path(path)
     sha = file_sha256(path)
     known = con.execute(
-        "select store, platform, path from ingested_files where sha256 = ?", [sha]
+        "select store, platform, path, file_id, exported_at, exported_at_source, rows_rejected "
+        "from ingested_files where sha256 = ?", [sha]
     ).fetchone()
-    if known:
+    again = None
+    if known and known[0] != store:
         result = IngestResult(path=path, outcome="already ingested", store=known[0], platform=known[1])
-        if known[0] != store:
+        result.warnings.append(
+            _("this file was already ingested for store {known!r} (as {path}), not {store!r}; "
+              "nothing changed", known=known[0], path=known[2], store=store)
+        )  # fmt: skip
+        return result
+    if known and not reprocess:
+        result = IngestResult(path=path, outcome="already ingested", store=known[0], platform=known[1])
+        if known[6]:
             result.warnings.append(
-                _("this file was already ingested for store {known!r} (as {path}), not {store!r}; "
-                  "nothing changed", known=known[0], path=known[2], store=store)
+                _("{rows} of its rows were rejected; once vocabulary.toml knows what they need, "
+                  "`storehealth ingest PATH --store {store} --reprocess` reads them again",
+                  rows=known[6], store=store)
             )  # fmt: skip
         return result
+    if known:
+        again = Reprocess(file_id=known[3], exported_at=known[4], source=known[5])
 
     progress("reading")
     spec = mapping.spec() if mapping else None
@@ -140,15 +157,26 @@ def ingest_file(
             fix=_("check that the export's date range holds orders and export again"),
         )
 
+    if again and raw.platform != known[1]:
+        raise InputError(
+            _("the file now reads as a {platform} export, but it landed as {earlier}; nothing changed",
+              platform=raw.platform, earlier=known[1]),
+            path=path,
+            fix=_("give --platform {earlier} with --reprocess", earlier=known[1]),
+        )  # fmt: skip
     progress("checking")
     con.execute("begin")
     try:
-        _stage(con, raw, store=store, mapping=mapping, sha=sha)
+        _stage(con, raw, store=store, mapping=mapping, sha=sha, file_id=again.file_id if again else None)
         _check_rows(con, raw, result, strict=strict)
-        _set_export_time(con, result, exported_at)
+        _set_export_time(con, result, again.exported_at if again else exported_at)
+        if again:  # the export time it landed with, so that its states are the same sightings
+            result.exported_at_source = again.source
+            _forget_own_states(con, raw.path)
+            result.outcome = "reprocessed"
         progress("merging")
         _merge(con, result)
-        _record(con, raw, result, sha)
+        _record(con, raw, result, sha, replace=again is not None)
         con.execute("commit")
     except BaseException as exc:
         try:
@@ -194,11 +222,27 @@ def storage_failure(con: duckdb.DuckDBPyConnection, exc: BaseException) -> Stora
     )  # fmt: skip
 
 
+@dataclass
+class Reprocess:
+    """A file read once more: the id and export time it landed with."""
+
+    file_id: int
+    exported_at: datetime
+    source: str
+
+
 def _stage(
-    con: duckdb.DuckDBPyConnection, raw, *, store: str, mapping: Mapping | None, sha: str
+    con: duckdb.DuckDBPyConnection,
+    raw,
+    *,
+    store: str,
+    mapping: Mapping | None,
+    sha: str,
+    file_id: int | None = None,
 ) -> None:
     con.register("raw_export", raw.table)
-    file_id = con.execute("select nextval('ingested_file_ids')").fetchone()[0]
+    if file_id is None:
+        file_id = con.execute("select nextval('ingested_file_ids')").fetchone()[0]
     con.execute(
         "create or replace temp table ingest_context as select "
         "?::varchar as platform, ?::varchar as store, ?::bigint as file_id, "
@@ -356,7 +400,40 @@ def _merge(con: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
     ).fetchone()
 
 
-def _record(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, sha: str) -> None:
+def _forget_own_states(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Before a file is read again: drop the states that only this file showed (the merge adds
+    them back, as the file reads now), so that a state read differently this time does not stand
+    beside the old one at the same export time. An order the file held before must still be in
+    it: a row that landed once and is rejected now would leave its order without a state."""
+    lost = con.execute(
+        "select snapshots.order_id from order_snapshots snapshots, ingest_context c "
+        "where snapshots.platform = c.platform and snapshots.store = c.store "
+        "and snapshots.first_file_id = c.file_id and snapshots.last_file_id = c.file_id "
+        "and snapshots.order_id not in (select order_id from int_export_orders) "
+        "order by 1 limit 1"
+    ).fetchone()
+    if lost:
+        why = con.execute(
+            "select reason from export_rejects where order_id = ? limit 1", [lost[0]]
+        ).fetchone()
+        raise InputError(
+            _("order {order} landed from this file before but is rejected now ({reason}); nothing changed",
+              order=lost[0], reason=why[0] if why else _("not in the file")),
+            path=path,
+            fix=_("put back what pipeline/vocabulary.toml had for it, then run the command again"),
+        )  # fmt: skip
+    con.execute(
+        "delete from order_snapshots using ingest_context c "
+        "where order_snapshots.platform = c.platform and order_snapshots.store = c.store "
+        "and order_snapshots.first_file_id = c.file_id and order_snapshots.last_file_id = c.file_id"
+    )
+
+
+def _record(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, sha: str, *, replace: bool) -> None:
+    if replace:  # a reprocessed file: its record and its rejected rows are those of this reading
+        file_id = con.execute("select file_id from ingest_context").fetchone()[0]
+        con.execute("delete from rejected_rows where file_id = ?", [file_id])
+        con.execute("delete from ingested_files where file_id = ?", [file_id])
     con.execute(
         "insert into ingested_files select file_id, ?, ?, platform, store, ?, ?, ?, ?, ?, ?, "
         "?, ?, exported_at, ?, ? from ingest_context",

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.builders import ALI_HEADERS, ali_row, write_ali, write_rows
+from tests.builders import ALI_HEADERS, ali_row, table_contents, write_ali, write_rows
 from tests.builders import ali_row as ali_order
 
 # Order ids as AliExpress writes them.
@@ -718,6 +718,65 @@ def test_status_lists_unknown_statuses_whose_rows_are_rejected(tmp_path: Path, c
     readable = cli("status", "--store", "s1")
     assert "unknown order status '等待平台审核': 1 rows rejected" in readable.stdout
     assert "counted as other" not in readable.stdout
+
+
+def _vocabulary_knowing(monkeypatch, raw_status: str, code: str) -> None:
+    """vocabulary.toml as if a seller had added one AliExpress status alias."""
+    import copy
+
+    from pipeline import vocabulary
+
+    learnt = copy.deepcopy(vocabulary.vocabulary())
+    learnt["status"]["aliexpress"][raw_status] = code
+    monkeypatch.setattr(vocabulary, "vocabulary", lambda: learnt)
+
+
+def test_reprocess_lands_rows_rejected_for_a_status_the_vocabulary_learnt_since(
+    tmp_path: Path, cli, query, db_path: Path, monkeypatch
+) -> None:
+    path = write_ali(tmp_path / "orders.xlsx", [
+        ali_row(id=A1, status="等待平台审核", created="2024.03.01 09:00"),
+        ali_row(id=A2, status="等待买家付款", created="2024.03.02 09:00"),
+    ])  # fmt: skip
+    ingest(cli, path)
+    again = ingest(cli, path)
+    assert "already ingested" in again.stderr and "--reprocess" in again.stderr
+    [(file_id, exported_at)] = query("select file_id, exported_at from ingested_files")
+    _vocabulary_knowing(monkeypatch, "等待平台审核", "on_hold")
+
+    result = ingest(cli, path, extra=("--reprocess",))
+    assert "read again" in result.stderr
+    assert query("select order_id, status from orders_current order by 1") == [
+        (A1, "on_hold"), (A2, "awaiting_payment")
+    ]
+    # the same file, the same export time: one record, each state once, nothing rejected
+    record = query("select file_id, exported_at, rows_rejected from ingested_files")
+    assert record == [(file_id, exported_at, 0)]
+    assert query("select order_id, first_file_id, last_file_id from order_snapshots order by 1") == [
+        (A1, file_id, file_id), (A2, file_id, file_id)
+    ]
+    assert query("select count(*) from rejected_rows") == [(0,)]
+    # reading it yet again changes nothing but the time it was read
+    before = table_contents(db_path, skip=("ingested_files",))
+    ingest(cli, path, extra=("--reprocess",))
+    assert table_contents(db_path, skip=("ingested_files",)) == before
+
+
+def test_reprocess_refuses_to_drop_an_order_that_landed_from_the_file(
+    tmp_path: Path, cli, query, db_path: Path, monkeypatch
+) -> None:
+    path = write_ali(tmp_path / "orders.xlsx", [
+        ali_row(id=A1, status="等待平台审核", created="2024.03.01 09:00"),
+        ali_row(id=A2, status="等待买家付款", created="2024.03.02 09:00"),
+    ])  # fmt: skip
+    with monkeypatch.context() as learnt:
+        _vocabulary_knowing(learnt, "等待平台审核", "on_hold")
+        ingest(cli, path)
+    before = table_contents(db_path)
+    result = cli("ingest", path, "--store", "s1", "--reprocess")
+    assert result.exit_code == 1
+    assert f"order {A1} landed from this file before but is rejected now" in flat(result.output)
+    assert table_contents(db_path) == before
 
 
 def test_several_stores_in_one_history_stay_separate(tmp_path: Path, cli, query) -> None:
