@@ -133,7 +133,8 @@ def _fail(exc: Exception) -> typer.Exit:
 )
 def ingest(
     paths: Annotated[
-        list[str], typer.Argument(help=_("Export files, folders or globs."), show_default=False)
+        list[str],
+        typer.Argument(help=_("Export files, folders or globs."), show_default=False, metavar="PATH..."),
     ],
     store: Annotated[str, typer.Option("--store", help=_("The store these exports belong to."))],
     platform: Annotated[
@@ -516,13 +517,15 @@ def _print_metrics(details: dict) -> None:
         hours = {c["cause"]: c for c in details["close_times"]}
         causes = Table(title=_("close causes"))
         for n, column in enumerate((_("cause"), _("orders"), _("share"), _("inferred"),
-                                    _("median time to close"), _("90% closed within"))):  # fmt: skip
+                                    _("median time to close"), _("90% closed within"),
+                                    _("orders with a close time"))):  # fmt: skip
             causes.add_column(column, justify="right" if n > 3 else "left")
         for c in m["close_causes"]:
             times = hours.get(c["cause"], {})
             causes.add_row(label("close_cause", c["cause"]), str(c["count"]), _percent(c["share"]),
                            str(c["inferred"]), _duration(times.get("median_hours_to_close")),
-                           _duration(times.get("p90_hours_to_close")))  # fmt: skip
+                           _duration(times.get("p90_hours_to_close")),
+                           str(times.get("with_close_time", 0)))  # fmt: skip
         out.print(causes)
     _print_backlog(details["open_backlog"])
 
@@ -639,6 +642,7 @@ def report(
             help=_("weekly (one store, one week), review (one store, a month or quarter) or cluster "
             "(every store side by side)."),
             show_default=False,
+            metavar="weekly|review|cluster",
         ),
     ],
     store: Annotated[
@@ -882,7 +886,9 @@ def _print_run(s) -> None:
     )
 )
 def backup(
-    folder: Annotated[Path, typer.Argument(help=_("A new folder for the backup."), show_default=False)],
+    folder: Annotated[
+        Path, typer.Argument(help=_("A new folder for the backup."), show_default=False, metavar="DIR")
+    ],
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -910,7 +916,8 @@ def backup(
 )
 def restore(
     folder: Annotated[
-        Path, typer.Argument(help=_("A folder `storehealth backup` wrote."), show_default=False)
+        Path,
+        typer.Argument(help=_("A folder `storehealth backup` wrote."), show_default=False, metavar="DIR"),
     ],
     force: Annotated[
         bool, typer.Option("--force", help=_("Replace an existing database (kept as .before-restore)."))

@@ -179,10 +179,10 @@ def test_the_readable_table_shows_time_to_close_and_the_orders_to_ship_first(his
         [line] = [line for line in lines if line.startswith(f"│ {first_cell} ")]
         return [cell.strip() for cell in line.strip("│").split("│")]
 
-    # orders, share, inferred, median, 90th percentile (10 h and 20 h: 15 h and 19 h)
-    assert row("buyer cancelled after paying")[1:] == ["2", "40.00%", "0", "15 h", "19 h"]
-    assert row("seller did not ship in time")[1:] == ["1", "20.00%", "0", "3 days", "3 days"]
-    assert row("seller cancelled")[1:] == ["1", "20.00%", "0", "n/a", "n/a"]  # eBay gives no close time
+    # orders, share, inferred, median, 90th percentile (10 h and 20 h: 15 h and 19 h), with a time
+    assert row("buyer cancelled after paying")[1:] == ["2", "40.00%", "0", "15 h", "19 h", "2"]
+    assert row("seller did not ship in time")[1:] == ["1", "20.00%", "0", "3 days", "3 days", "1"]
+    assert row("seller cancelled")[1:] == ["1", "20.00%", "0", "n/a", "n/a", "0"]  # eBay gives no close time
     # the backlog is now, not the window: a1 and b3 await shipment, with no deadline in the export
     assert "2 orders wait to be shipped; 0 need attention first" in result.stdout
     backlog = [[c.strip() for c in line.strip("│").split("│")] for line in lines if line.startswith("│ ali ")]
