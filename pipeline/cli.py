@@ -301,15 +301,16 @@ def _print_status(report: dict) -> None:
         out.print(_("The history is empty: ingest an export with `storehealth ingest PATH --store NAME`."))
         return
     table = Table(title=_("storehealth history"))
-    for column in (_("store"), _("platform"), _("files"), _("orders"), _("open"), _("closed"),
+    for column in (_("store"), _("platform"), _("files"), _("orders"), _("open"), _("to ship"), _("closed"),
                    _("orders from"), _("to"), _("latest export"), _("age (days)"), _("rejected rows")):
         table.add_column(column)
     for s in report["stores"]:
         table.add_row(
             s["store"], s["platforms"], str(s["files"]), str(s["orders"]), str(s["open_orders"]),
-            str(s["closed_orders"]), str(s["first_order_date"]), str(s["last_order_date"]),
-            str(s["latest_export_at"]), str(s["latest_export_age_days"]), str(s["rejected_rows"]),
-        )
+            str(s["to_ship_orders"]), str(s["closed_orders"]), str(s["first_order_date"]),
+            str(s["last_order_date"]), str(s["latest_export_at"]), str(s["latest_export_age_days"]),
+            str(s["rejected_rows"]),
+        )  # fmt: skip
     out.print(table)
     for s in report["stores"]:
         for warning in s["warnings"]:

@@ -810,6 +810,8 @@ def test_several_stores_in_one_history_stay_separate(tmp_path: Path, cli, query)
         1,
         "2024-02-01",
     )
+    # of shop-a's two open orders, one awaits shipment, the other payment
+    assert (a["to_ship_orders"], b["to_ship_orders"]) == (1, 0)
     assert a["gaps"] == [] and b["gaps"] == []
     only_b = status_json(cli, "--store", "shop-b")
     assert [s["store"] for s in only_b["stores"]] == ["shop-b"]

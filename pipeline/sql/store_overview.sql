@@ -24,6 +24,9 @@ order_summary as (
         store,
         count(*) as orders,
         count(*) filter (where status not in ('completed', 'closed')) as open_orders,
+        -- of those, the ones the seller still has to ship (an eBay report never says an order
+        -- was received, so its shipped orders stay open for good)
+        count(*) filter (where status in ('awaiting_shipment', 'partially_shipped')) as to_ship_orders,
         count(*) filter (where status = 'closed') as closed_orders
     from orders
     group by store
@@ -43,6 +46,7 @@ final as (
         file_summary.files,
         coalesce(order_summary.orders, 0) as orders,
         coalesce(order_summary.open_orders, 0) as open_orders,
+        coalesce(order_summary.to_ship_orders, 0) as to_ship_orders,
         coalesce(order_summary.closed_orders, 0) as closed_orders,
         file_summary.first_order_date,
         file_summary.last_order_date,
