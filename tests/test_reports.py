@@ -250,6 +250,13 @@ def test_review_shows_policies_months_time_to_close_and_coverage(history: Path, 
     text = page(rendered["review/ali-main"])
     [(orders,)] = sql(history, "select count(*) from orders_current where store = 'ali-main'")
     assert tiles(text)["Orders in the history"] == f"{orders:,}"
+    # April is compared with March, the calendar month before (not the 30 days before, 2-31 March)
+    assert "<dt>compared with</dt><dd>1–31 Mar 2024</dd>" in text
+    [(march,)] = sql(history, "select count(*) from orders_current where store = 'ali-main' "
+                              "and created_at::date between '2024-03-01' and '2024-03-31'")  # fmt: skip
+    orders_change = re.search(r'sh-label">Orders</div><div class="sh-value">[^<]*</div>'
+                              r'<div class="sh-change[^"]*">([^<]*)</div>', text)[1]  # fmt: skip
+    assert orders_change.endswith(f"vs {march:,}")
     fig = figure(text, "Cancelled orders per month")
     per_month = {}
     for trace in fig["data"]:
