@@ -258,7 +258,10 @@ def kpi_tiles(now: pd.Series, before: pd.Series | None) -> HTML:
                 now["cancellations"],
                 prev.get("cancellations"),
                 more_is="bad",
-                note=_("{count} the seller's fault", count=number(now["seller_fault_cancellations"])),
+                # cancellations are closed orders with a cancel reason: say how many closed in all,
+                # for exports (or mappings) that close orders without giving a reason
+                note=_("{count} the seller's fault; {closed} orders closed in all",
+                       count=number(now["seller_fault_cancellations"]), closed=number(now["closed_orders"])),
             ),
         ]
     )

@@ -112,14 +112,20 @@ def weekly_run(options: RunOptions, progress: Callable[[str], None] = lambda _m:
     summary = RunSummary(options.today.isoformat(), week.label, month.label, options.dry_run)
     with run_lock(options.db_path):
         configs = load_stores_file(options.stores_file)
+        if not options.exports_root.is_dir():  # a typo in a cron line must not pass in silence
+            summary.failures.append(
+                _("{folder}: the exports folder does not exist, so nothing was ingested: create it with "
+                  "one folder per store (<store>/), or give --exports DIR", folder=options.exports_root)
+            )  # fmt: skip
         folders, folder_warnings = drop_folders(options.exports_root)
         summary.warnings += folder_warnings
         fresh = _ingest_new_files(options, folders, configs, summary, progress)
         if not options.db_path.exists():
-            summary.warnings.append(
-                _("no history yet: put each store's exports in {folder}/<store>/ and run again",
-                  folder=options.exports_root)
-            )  # fmt: skip
+            if not (options.dry_run and summary.planned):  # a dry run's files would start it
+                summary.warnings.append(
+                    _("no history yet: put each store's exports in {folder}/<store>/ and run again",
+                      folder=options.exports_root)
+                )  # fmt: skip
             return summary
         stores = _check_history(options, fresh, summary, week)
         _render(options, stores, fresh, week, month, summary, progress, configs)
@@ -160,7 +166,11 @@ def _ingest_new_files(
                 try:
                     result = ingest_file(con, path, store=store, platform=platform)
                 except InputError as exc:
-                    summary.failures.append(exc.for_file(path).message)
+                    again = _("Until the file is moved out of {folder}, each run tries it again.",
+                              folder=folder)
+                    summary.failures.append(
+                        exc.for_file(path).message + ("" if isinstance(exc, StorageError) else " " + again)
+                    )
                     if isinstance(exc, StorageError):
                         return fresh  # nothing more can be written this run
                     continue

@@ -11,6 +11,7 @@ Each week is also run a second time, which must change nothing.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -144,7 +145,7 @@ def test_three_weeks_of_drop_folders(tmp_path: Path, simulated: dict) -> None:
     code, week3 = run(tmp_path, RUNS[2])
     assert code == 1
     (failure,) = week3["failures"]
-    assert str(broken) in failure
+    assert str(broken) in failure and "Until the file is moved out of" in failure
     assert [f["store"] for f in week3["ingested"]] == ["ali-main", "ebay-us"]
     assert_history_matches(tmp_path, simulated, dropped)
     rendered = {Path(p).relative_to(tmp_path / "reports").as_posix() for p in week3["reports"]}
@@ -164,6 +165,19 @@ def test_three_weeks_of_drop_folders(tmp_path: Path, simulated: dict) -> None:
     _, dry = run(tmp_path, RUNS[2], "--dry-run")
     assert dry["dry_run"] and dry["ingested"] == [] and any(str(broken) in p for p in dry["planned"])
     assert table_contents(tmp_path / "history.duckdb") == before
+
+
+def test_a_missing_exports_folder_fails_and_a_first_dry_run_does_not_say_no_history(
+    tmp_path: Path, simulated: dict
+) -> None:
+    drop(tmp_path / "exports", simulated, "ali-main", FIRST_EXPORT)
+    code, dry = run(tmp_path, RUNS[0], "--dry-run")  # the first run, tried out
+    assert dry["planned"] and not any("no history yet" in w for w in dry["warnings"])
+    assert not (tmp_path / "history.duckdb").exists()
+    shutil.rmtree(tmp_path / "exports")
+    code, missing = run(tmp_path, RUNS[0])  # no exports folder at all: a typo in the cron line
+    assert code == 1 and missing["ingested"] == []
+    assert any("the exports folder does not exist" in f for f in missing["failures"])
 
 
 def test_two_runs_at_once_one_waits_out(tmp_path: Path, simulated: dict) -> None:
