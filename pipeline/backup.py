@@ -161,8 +161,8 @@ def restore(folder: Path, db_path: Path, *, force: bool = False) -> tuple[dict[s
         warnings.append(
             _("the buyer-hash salt beside this database is not the one the backup was made with: "
               "buyers seen from now on will not match earlier ones. Copy the original "
-              "{file} file next to the database to keep them comparable",
-              file=salt_path(Path(manifest["source"])).name)
+              "{file} file to {target} to keep them comparable",
+              file=salt_path(Path(manifest["source"])).name, target=salt_path(db_path))
         )
     if salt_now is not None and not salt_inside:
         write_salt(building, salt_now)

@@ -35,9 +35,10 @@ def known_stores(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def check_stores(con: duckdb.DuckDBPyConnection, stores: list[str] | None) -> list[str]:
-    """The stores asked for (None: every store in the history), each checked to exist."""
+    """The stores asked for (None: every store in the history; one name is one store), each
+    checked to exist."""
     known = known_stores(con)
-    chosen = known if stores is None else list(stores)
+    chosen = known if stores is None else [stores] if isinstance(stores, str) else list(stores)
     unknown = [s for s in chosen if s not in known]
     if unknown:
         raise InputError(
@@ -72,6 +73,8 @@ def _select(
     """Set the parameters every metrics model reads, after checking the store names."""
     if by not in (None, *BY_CHOICES) or per not in (None, *PER_CHOICES):
         raise ValueError(f"by must be one of {BY_CHOICES} or None, per one of {PER_CHOICES} or None")
+    if date_from > date_to:
+        raise ValueError(f"date_from {date_from} is after date_to {date_to}")
     chosen = check_stores(con, stores)
     con.execute(
         "create or replace temp table metrics_params as select ?::date as date_from, "

@@ -64,6 +64,19 @@ def test_march_figures_match_the_hand_count(history, cli) -> None:
     }  # fmt: skip
 
 
+def test_the_notebook_api_takes_one_store_name_and_refuses_a_backwards_window(history, db_path) -> None:
+    from pipeline import connect, metrics
+
+    con = connect(db_path)
+    try:
+        one = metrics.summary(con, date(2024, 3, 1), date(2024, 3, 31), stores="s1")
+        with pytest.raises(ValueError, match="after"):
+            metrics.summary(con, date(2024, 3, 31), date(2024, 3, 1), ["s1"])
+    finally:
+        con.close()
+    assert (one.loc[0, "orders"], one.loc[0, "paid_orders"]) == (7, 6)  # as counted above
+
+
 def test_window_edges_are_whole_calendar_days(history, cli) -> None:
     april_first = metrics_json(cli, "--all", "--from", "2024-04-01", "--to", "2024-04-01")
     assert april_first["store"] == "*"
