@@ -67,6 +67,19 @@ def moment(value: object) -> str:
     return f"{i18n.day_name(stamp.date())} {stamp:%H:%M}"
 
 
+def partial_period_note(last: date, latest_export_at: object) -> HTML:
+    """A warning when the period runs past the latest export: its last days hold only the orders
+    that export saw, so a drop there is the export's edge, not the store's (empty otherwise)."""
+    if _missing(latest_export_at) or pd.Timestamp(latest_export_at).date() >= last:
+        return HTML("")
+    return note(
+        _("The exports reach only to {latest}: orders created after it are not in these figures yet, "
+          "so the last days of the period look quieter than they were. Ingest a newer export and "
+          "render the report again.", latest=moment(latest_export_at)),
+        kind="warning",
+    )
+
+
 def previous_period(first: date, last: date) -> tuple[date, date]:
     """The period a report compares with: the calendar months before when it covers whole months
     (April with March, Q2 with Q1, whatever their lengths), else as many days just before."""

@@ -405,6 +405,16 @@ def test_a_week_without_orders_renders_and_says_so(history: Path, tmp_path: Path
     assert "No order created this week was cancelled" in text
 
 
+def test_a_week_past_the_latest_export_says_its_last_days_are_missing(
+    history: Path, tmp_path: Path, rendered: dict
+) -> None:
+    [(latest,)] = sql(history, "select max(exported_at) from ingested_files where store = 'ali-main'")
+    assert latest.date() < date(2024, 6, 2)  # the demo's exports end before that Sunday
+    path = reports.render("weekly", ["ali-main"], date(2024, 5, 27), date(2024, 6, 2), history, tmp_path)
+    assert "The exports reach only to" in page(path) and "sh-warning" in page(path)
+    assert "The exports reach only to" not in page(rendered["weekly/ali-main"])  # W21 is covered
+
+
 def test_a_reused_kernel_starts_every_report_afresh(
     history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
