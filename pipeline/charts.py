@@ -134,6 +134,18 @@ def show(fig: Figure) -> Chart:
     return Chart(fig)
 
 
+def _count_axis(counts: Iterable, title: str) -> dict:
+    """An axis of order counts: whole numbers only (no 0.5 orders), with room to the right of the
+    longest bar for its "n (share)" label."""
+    top = max([int(c) for c in counts], default=0)
+    axis: dict = {"title": {"text": title}, "rangemode": "tozero", "range": [0, max(top * 1.3, 1)]}
+    if top <= 8:
+        axis["dtick"] = 1
+    else:
+        axis["tickformat"] = ",d"
+    return axis
+
+
 def _ints(values: Iterable) -> list[int]:
     return [int(v) for v in values]
 
@@ -178,7 +190,7 @@ def reasons_bar(reasons: pd.DataFrame, *, title: str | None = None) -> Figure:
         title=title or _("Why orders were cancelled"),
         height=max(220, 60 + 34 * len(rows)),
         barmode="overlay",
-        xaxis={"title": {"text": _("cancelled orders")}, "rangemode": "tozero"},
+        xaxis=_count_axis(rows["count"], _("cancelled orders")),
         yaxis={"categoryorder": "array", "categoryarray": [reason_label(r) for r in rows["reason"]]},
     )
 
@@ -202,7 +214,7 @@ def causes_bar(causes: pd.DataFrame, *, title: str | None = None) -> Figure:
         [bar],
         title=title or _("Why orders closed"),
         height=max(200, 60 + 34 * len(rows)),
-        xaxis={"title": {"text": _("closed orders")}, "rangemode": "tozero"},
+        xaxis=_count_axis(rows["count"], _("closed orders")),
         showlegend=False,
     )
 
