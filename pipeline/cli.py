@@ -830,6 +830,8 @@ def run(
         )  # fmt: skip
         summary = weekly_run(options, progress=lambda m: err.print(m, markup=False, soft_wrap=True))
     except (InputError, UsageError) as exc:
+        if as_json and isinstance(exc, InputError):  # a cron script parsing stdout still gets its object
+            _print_json({"exit_code": 1, "failures": [exc.message], "ingested": [], "reports": []})
         raise _fail(exc) from None
     if as_json:
         _print_json(summary.as_dict())

@@ -180,6 +180,16 @@ def test_a_missing_exports_folder_fails_and_a_first_dry_run_does_not_say_no_hist
     assert any("the exports folder does not exist" in f for f in missing["failures"])
 
 
+def test_a_run_that_finds_another_running_still_prints_its_json(tmp_path: Path) -> None:
+    from pipeline.weekly_run import run_lock
+
+    (tmp_path / "exports").mkdir()
+    with run_lock(tmp_path / "history.duckdb"):  # another run holds the history
+        code, locked = run(tmp_path, RUNS[0])
+    assert code == 1 and locked["exit_code"] == 1
+    assert any("another storehealth run is in progress" in f for f in locked["failures"])
+
+
 def test_two_runs_at_once_one_waits_out(tmp_path: Path, simulated: dict) -> None:
     for store in STORES:
         drop(tmp_path / "exports", simulated, store, export_time(RUNS[0]))
