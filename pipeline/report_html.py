@@ -80,6 +80,22 @@ def partial_period_note(last: date, latest_export_at: object) -> HTML:
     )
 
 
+def partial_comparison_note(before_first: date, before_last: date, first_order: object) -> HTML:
+    """A warning when the history starts inside the period compared with: that period holds only
+    its last days, so every change against it reads larger than it was (empty otherwise)."""
+    if _missing(first_order):
+        return HTML("")
+    start = pd.Timestamp(first_order).date()
+    if not before_first < start <= before_last:
+        return HTML("")
+    return note(
+        _("The history starts on {start}, inside the period compared with ({period}): the changes "
+          "against it overstate, as that period holds only its last days.",
+          start=i18n.day_name(start), period=period_text(before_first, before_last)),
+        kind="warning",
+    )
+
+
 def previous_period(first: date, last: date) -> tuple[date, date]:
     """The period a report compares with: the calendar months before when it covers whole months
     (April with March, Q2 with Q1, whatever their lengths), else as many days just before."""

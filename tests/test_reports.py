@@ -415,6 +415,16 @@ def test_a_week_past_the_latest_export_says_its_last_days_are_missing(
     assert "The exports reach only to" not in page(rendered["weekly/ali-main"])  # W21 is covered
 
 
+def test_a_comparison_with_a_period_the_history_only_starts_in_says_so(
+    history: Path, tmp_path: Path, rendered: dict
+) -> None:
+    [(start,)] = sql(history, "select min(created_at)::date from orders_current where store = 'ali-main'")
+    assert date(2023, 12, 1) < start <= date(2023, 12, 31)  # the demo history starts in December
+    path = reports.render("review", ["ali-main"], date(2024, 1, 1), date(2024, 1, 31), history, tmp_path)
+    assert "inside the period compared with (1–31 Dec 2023)" in html.unescape(page(path))
+    assert "inside the period compared with" not in page(rendered["review/ali-main"])  # April
+
+
 def test_a_reused_kernel_starts_every_report_afresh(
     history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
