@@ -2,7 +2,8 @@
 
 The folder name is the store's name. `stores.toml` (beside the exports folder, i.e.
 `data/stores.toml`) may give each store its platform (else detected from the headers), a
-display name, currency, owner and report language.
+mapping file for any other source (`--platform generic --mapping FILE`), a display name,
+currency, owner and report language.
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from pipeline.errors import InputError
 from pipeline.i18n import _
 
 STORE_NAME = re.compile(r"[\w][\w.\-]{0,63}")
-# The platforms a drop folder can be: `generic` needs a mapping file, which stores.toml has not.
+# The platforms a drop folder can be named as; `generic` comes with a `mapping` file.
 PLATFORMS = tuple(p for p in ADAPTER_PLATFORMS if p != "generic")
-KEYS = {"platform", "display_name", "currency", "owner", "lang"}
+KEYS = {"platform", "mapping", "display_name", "currency", "owner", "lang"}
 
 
 @dataclass(frozen=True)
 class StoreConfig:
     name: str
     platform: str | None = None
+    mapping: str | None = None  # the mapping file's path, resolved against stores.toml's folder
     display_name: str | None = None
     currency: str | None = None
     owner: str | None = None
@@ -62,7 +64,21 @@ def load_stores_file(path: Path) -> dict[str, StoreConfig]:
                 _("[{name}] has unknown keys: {keys}", name=name, keys=", ".join(sorted(unknown))),
                 path=path, fix=_("use only {keys}", keys=", ".join(sorted(KEYS))),
             )  # fmt: skip
-        if table.get("platform") not in (None, *PLATFORMS):
+        if "mapping" in table:
+            mapping = path.parent / str(table["mapping"])
+            if table.get("platform") not in (None, "generic"):
+                raise InputError(
+                    _("[{name}] has a mapping file, which is for --platform generic, and platform "
+                      "{platform!r}", name=name, platform=table["platform"]),
+                    path=path, fix=_("leave out platform, or the mapping"),
+                )  # fmt: skip
+            if not mapping.is_file():
+                raise InputError(
+                    _("[{name}] mapping {file}: no such file", name=name, file=mapping), path=path,
+                    fix=_("give the mapping file's path relative to {folder}", folder=path.parent),
+                )  # fmt: skip
+            table = {**table, "platform": "generic", "mapping": str(mapping)}
+        elif table.get("platform") not in (None, *PLATFORMS):
             raise InputError(
                 _("[{name}] platform {platform!r} is not one of {platforms}",
                   name=name, platform=table["platform"], platforms=", ".join(PLATFORMS)),

@@ -140,6 +140,7 @@ def _ingest_new_files(
     progress: Callable[[str], None],
 ) -> set[str]:
     """Ingest every file whose content is not in the history yet; returns the stores that got one."""
+    from pipeline.adapters.generic import load_mapping
     from pipeline.database import connect
     from pipeline.ingest import expand_paths, file_sha256, ingest_file
 
@@ -153,7 +154,9 @@ def _ingest_new_files(
         if con is not None:
             known = {r[0] for r in con.execute("select sha256 from ingested_files").fetchall()}
         for store, folder in folders:
-            platform = configs[store].platform if store in configs else None
+            config = configs.get(store)
+            spec = load_mapping(Path(config.mapping)) if config and config.mapping else None
+            platform = None if spec or config is None else config.platform
             for path in expand_paths([str(folder)]):
                 sha = file_sha256(path)
                 if sha in known:  # by content: a renamed copy is not ingested twice
@@ -164,7 +167,7 @@ def _ingest_new_files(
                     continue
                 progress(f"ingesting {path}")
                 try:
-                    result = ingest_file(con, path, store=store, platform=platform)
+                    result = ingest_file(con, path, store=store, platform=platform, mapping=spec)
                 except InputError as exc:
                     again = _("Until the file is moved out of {folder}, each run tries it again.",
                               folder=folder)

@@ -6,6 +6,8 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from tests.builders import ali_row, write_ali
 from tests.conftest import REPO
 
@@ -44,9 +46,27 @@ def test_the_readme_stores_toml_example_loads(tmp_path: Path) -> None:
     (example,) = [s for s in re.findall(r"```toml\n(.*?)```", README, re.S) if "[ali-main]" in s]
     path = tmp_path / "stores.toml"
     path.write_text(example, encoding="utf-8")
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "olist.toml").write_text((REPO / "examples" / "olist.toml").read_text("utf-8"))
     stores = load_stores_file(path)
     assert stores["ali-main"].platform == "aliexpress" and stores["ali-main"].lang == "zh"
     assert stores["ebay-us"].owner == "Sam"
+    assert stores["olist"].platform == "generic"
+    assert stores["olist"].mapping == str(tmp_path / "mappings" / "olist.toml")
+
+
+def test_a_stores_toml_mapping_must_exist_and_goes_with_no_other_platform(tmp_path: Path) -> None:
+    from pipeline.errors import InputError
+    from pipeline.stores import load_stores_file
+
+    path = tmp_path / "stores.toml"
+    path.write_text('[erp]\nmapping = "nowhere.toml"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="no such file"):
+        load_stores_file(path)
+    (tmp_path / "m.toml").write_text("[columns]\n", encoding="utf-8")
+    path.write_text('[erp]\nmapping = "m.toml"\nplatform = "ebay"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="for --platform generic"):
+        load_stores_file(path)
 
 
 def test_the_readme_systemd_units_accept_the_warning_exit_status() -> None:

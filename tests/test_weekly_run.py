@@ -180,6 +180,24 @@ def test_a_missing_exports_folder_fails_and_a_first_dry_run_does_not_say_no_hist
     assert any("the exports folder does not exist" in f for f in missing["failures"])
 
 
+def test_a_store_with_a_mapping_in_stores_toml_takes_part_in_the_run(tmp_path: Path) -> None:
+    folder = tmp_path / "exports" / "erp-shop"
+    folder.mkdir(parents=True)
+    (folder / "orders.csv").write_text(
+        "id,state,placed\nG-1,done,2024-05-06 10:00\nG-2,open,2024-05-07 11:00\n", encoding="utf-8"
+    )
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "erp.toml").write_text(
+        '[columns]\norder_id = "id"\nstatus = "state"\ncreated_at = "placed"\n\n'
+        '[status]\ndone = "completed"\nopen = "awaiting_shipment"\n', encoding="utf-8"
+    )
+    (tmp_path / "stores.toml").write_text('[erp-shop]\nmapping = "mappings/erp.toml"\n', encoding="utf-8")
+    code, summary = run(tmp_path, RUNS[0])
+    assert summary["failures"] == [] and code in (0, 3)
+    landed = [(f["store"], f["platform"], f["orders"]) for f in summary["ingested"]]
+    assert landed == [("erp-shop", "generic", 2)]
+
+
 def test_a_run_that_finds_another_running_still_prints_its_json(tmp_path: Path) -> None:
     from pipeline.weekly_run import run_lock
 
