@@ -731,13 +731,18 @@ def _vocabulary_knowing(monkeypatch, raw_status: str, code: str) -> None:
     monkeypatch.setattr(vocabulary, "vocabulary", lambda: learnt)
 
 
-def test_reprocess_lands_rows_rejected_for_a_status_the_vocabulary_learnt_since(
-    tmp_path: Path, cli, query, db_path: Path, monkeypatch
-) -> None:
-    path = write_ali(tmp_path / "orders.xlsx", [
+def _export_with_an_unknown_status(tmp_path: Path) -> Path:
+    """A1 in a status the vocabulary does not know (its row is rejected), A2 awaiting payment."""
+    return write_ali(tmp_path / "orders.xlsx", [
         ali_row(id=A1, status="等待平台审核", created="2024.03.01 09:00"),
         ali_row(id=A2, status="等待买家付款", created="2024.03.02 09:00"),
     ])  # fmt: skip
+
+
+def test_reprocess_lands_rows_rejected_for_a_status_the_vocabulary_learnt_since(
+    tmp_path: Path, cli, query, db_path: Path, monkeypatch
+) -> None:
+    path = _export_with_an_unknown_status(tmp_path)
     ingest(cli, path)
     again = ingest(cli, path)
     assert "already ingested" in again.stderr and "--reprocess" in again.stderr
@@ -765,10 +770,7 @@ def test_reprocess_lands_rows_rejected_for_a_status_the_vocabulary_learnt_since(
 def test_reprocess_refuses_to_drop_an_order_that_landed_from_the_file(
     tmp_path: Path, cli, query, db_path: Path, monkeypatch
 ) -> None:
-    path = write_ali(tmp_path / "orders.xlsx", [
-        ali_row(id=A1, status="等待平台审核", created="2024.03.01 09:00"),
-        ali_row(id=A2, status="等待买家付款", created="2024.03.02 09:00"),
-    ])  # fmt: skip
+    path = _export_with_an_unknown_status(tmp_path)
     with monkeypatch.context() as learnt:
         _vocabulary_knowing(learnt, "等待平台审核", "on_hold")
         ingest(cli, path)
