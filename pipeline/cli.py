@@ -46,6 +46,14 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help=_("Print one JSON object on stdout."))]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help=_("Count the open orders' time left from this moment instead of now: YYYY-MM-DD[THH:MM]."),
+        show_default=False,
+    ),
+]
 LangOption = Annotated[
     str | None,
     typer.Option(
@@ -88,7 +96,7 @@ def _check_store(store: str) -> str:
     return store
 
 
-def _parse_exported_at(text: str | None) -> datetime | None:
+def _parse_exported_at(text: str | None, option: str = "--exported-at") -> datetime | None:
     if text is None:
         return None
     for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
@@ -96,7 +104,7 @@ def _parse_exported_at(text: str | None) -> datetime | None:
             return datetime.strptime(text, fmt)
         except ValueError:
             continue
-    raise UsageError(_("--exported-at {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM", text=text))
+    raise UsageError(_("{option} {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM", option=option, text=text))
 
 
 def _read_history(db: Path | None, read: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
@@ -391,6 +399,7 @@ def metrics(
         MetricsTable,
         typer.Option("--table", help=_("Which breakdown --csv/--parquet write.")),
     ] = "summary",
+    as_of: AsOfOption = None,
     as_json: JsonOption = False,
     lang: LangOption = None,
     db: DbOption = None,
@@ -414,12 +423,13 @@ def metrics(
         if policy and (by or per):
             raise UsageError(_("--policy judges each store over the policy's own window: drop --by/--per"))
         chosen = None if all_stores else store
+        now = _parse_exported_at(as_of, "--as-of")
 
         def read(con: duckdb.DuckDBPyConnection) -> tuple:
             from pipeline.metrics import stores_behind
 
             figures = _metrics_result(
-                con, chosen, first, last, by, per, policy, table, csv_path, parquet_path, as_json
+                con, chosen, first, last, by, per, policy, table, csv_path, parquet_path, as_json, now
             )
             return figures, stores_behind(con, chosen, last)
 
@@ -454,6 +464,7 @@ def _metrics_result(
     csv_path: Path | None,
     parquet_path: Path | None,
     as_json: bool,
+    as_of: datetime | None = None,
 ) -> dict | list[dict] | pd.DataFrame:
     """The figures the command prints, after writing the --csv/--parquet breakdown if asked."""
     from pipeline import metrics as m
@@ -464,7 +475,7 @@ def _metrics_result(
         if table == "policy" or policy:
             frame = m.policy_standing(con, last, stores)
         elif table == "backlog":
-            frame = m.open_backlog(con, stores)
+            frame = m.open_backlog(con, stores, as_of)
         else:
             model = {"summary": m.breakdown, "reasons": m.cancellation_reasons, "causes": m.close_causes}
             frame = model[table](con, first, last, stores, by, per)
@@ -477,7 +488,7 @@ def _metrics_result(
     if (by or per) and not as_json:
         return m.breakdown(con, first, last, stores, by, per)
     if not (by or per or as_json):
-        return m.window_details(con, stores=stores, date_from=first, date_to=last)
+        return m.window_details(con, stores=stores, date_from=first, date_to=last, as_of=as_of)
     objects = m.breakdown_objects(con, stores=stores, date_from=first, date_to=last, by=by, per=per)
     return objects if (by or per) else objects[0]
 
@@ -545,7 +556,7 @@ def _print_backlog(backlog: dict) -> None:
         markup=False,
     )  # fmt: skip
     out.print(
-        _("As of {now}; order states as of the latest export ({latest}).", now=_moment(datetime.now()),
+        _("As of {now}; order states as of the latest export ({latest}).", now=_moment(backlog["as_of"]),
           latest=_moment(backlog["latest_export_at"])),
         markup=False,
     )  # fmt: skip
@@ -659,6 +670,7 @@ def report(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help=_("Folder for the reports (default: reports/)."))
     ] = None,
+    as_of: AsOfOption = None,
     lang: Annotated[
         str | None,
         typer.Option(
@@ -679,7 +691,8 @@ def report(
         period = parse_period(week=week, month=month, date_from=date_from, date_to=date_to)
         _check_out(out_dir)
         jobs = plan(
-            kind, stores=store or [], all_stores=all_stores, period=period, db_path=_db(db), out_dir=out_dir
+            kind, stores=store or [], all_stores=all_stores, period=period, db_path=_db(db), out_dir=out_dir,
+            as_of=_parse_exported_at(as_of, "--as-of"),
         )
     except (InputError, UsageError) as exc:
         raise _fail(exc) from None

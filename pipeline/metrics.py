@@ -315,7 +315,10 @@ def open_backlog_first(
         f"select * from {backlog} order by not attention_first, ship_deadline nulls last, store, "
         f"order_id limit {int(limit)}",
     )
-    return {"orders": orders, "attention_first": first, "first": top, "latest_export_at": latest}
+    now = con.execute("select as_of from metrics_params").fetchone()[0]
+    return {
+        "orders": orders, "attention_first": first, "first": top, "latest_export_at": latest, "as_of": now
+    }  # fmt: skip
 
 
 def _select_now(con: duckdb.DuckDBPyConnection, stores: list[str] | None, as_of: datetime | None) -> None:

@@ -77,6 +77,18 @@ def test_the_notebook_api_takes_one_store_name_and_refuses_a_backwards_window(hi
     assert (one.loc[0, "orders"], one.loc[0, "paid_orders"]) == (7, 6)  # as counted above
 
 
+def test_as_of_counts_the_open_orders_time_left_from_that_moment(history, cli) -> None:
+    result = cli("metrics", "--store", "s1", "--from", "2024-03-01", "--to", "2024-03-31",
+                 "--as-of", "2024-03-11T12:00")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    # 1001 must ship by 12 March: 36 hours from noon on the 11th to the end of the 12th
+    [line] = [x for x in result.stdout.splitlines() if x.startswith("│ s1 ") and " 1001 " in x]
+    assert [c.strip() for c in line.strip("│").split("│")][2:5] == ["due soon", "2024-03-12", "36 h"]
+    assert "As of 11 Mar 2024 12:00" in result.stdout
+    bad = cli("metrics", "--store", "s1", "--from", "2024-03-01", "--to", "2024-03-31", "--as-of", "soon")
+    assert bad.exit_code == 2 and "--as-of" in bad.stderr
+
+
 def test_window_edges_are_whole_calendar_days(history, cli) -> None:
     april_first = metrics_json(cli, "--all", "--from", "2024-04-01", "--to", "2024-04-01")
     assert april_first["store"] == "*"
