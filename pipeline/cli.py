@@ -561,11 +561,13 @@ def _print_backlog(backlog: dict) -> None:
         markup=False,
     )  # fmt: skip
     table = Table(title=_("orders to ship first"))
-    for column in (_("store"), _("order"), _("why first"), _("ship by"), _("time left"), _("shipping")):
+    for column in (_("store"), _("order"), _("ordered"), _("why first"), _("ship by"), _("time left"),
+                   _("shipping")):  # fmt: skip
         table.add_column(column)
     for o in backlog["first"]:
         table.add_row(  # order ids and shipping methods come from exports: never read as markup
-            o["store"], Text(o["order_id"]), attention_reasons(o), (o["ship_deadline"] or "")[:10],
+            o["store"], Text(o["order_id"]), (o["created_at"] or "")[:10], attention_reasons(o),
+            (o["ship_deadline"] or "")[:10],
             time_left(o["hours_left"]), Text(o["shipping_method"] or ""),
         )  # fmt: skip
     out.print(table)

@@ -381,7 +381,9 @@ def backlog_table(backlog: pd.DataFrame, *, limit: int = 30) -> HTML:
         return note(_("No order is waiting to be shipped."), kind="good")
     rows = backlog.copy()
     rows["attention"] = [attention_reasons(r) for r in rows.to_dict("records")]
-    rows = rows.sort_values(["attention_first", "ship_deadline", "order_id"], ascending=[False, True, True])
+    rows = rows.sort_values(
+        ["attention_first", "ship_deadline", "created_at", "order_id"], ascending=[False, True, True, True]
+    )
     first = int(rows["attention_first"].sum())
     summary = note(
         _("{orders} orders wait to be shipped; {first} need attention first (express, wholesale, a buyer "
@@ -393,6 +395,7 @@ def backlog_table(backlog: pd.DataFrame, *, limit: int = 30) -> HTML:
         rows,
         {
             "order_id": _("order"),
+            "created_at": _("ordered"),
             "attention": _("why first"),
             "ship_deadline": _("ship by"),
             "hours_left": _("time left"),
@@ -402,6 +405,7 @@ def backlog_table(backlog: pd.DataFrame, *, limit: int = 30) -> HTML:
             "remark": _("buyer remark"),
         },
         {
+            "created_at": day,
             "ship_deadline": day,
             "hours_left": lambda v: time_left(None if _missing(v) else float(v)),
             "quantity": lambda v: "" if _missing(v) else f"{int(v)}",

@@ -186,9 +186,10 @@ def test_the_readable_table_shows_time_to_close_and_the_orders_to_ship_first(his
     # the backlog is now, not the window: a1 and b3 await shipment, with no deadline in the export
     assert "2 orders wait to be shipped; 0 need attention first" in result.stdout
     backlog = [[c.strip() for c in line.strip("│").split("│")] for line in lines if line.startswith("│ ali ")]
-    # store, order, why first, ship by, time left, shipping
+    # store, order, ordered, why first, ship by, time left, shipping: no deadline, oldest first
     no_deadline = ["", "", "no deadline"]
-    assert [r[:5] for r in backlog] == [["ali", "a1", *no_deadline], ["ali", "b3", *no_deadline]]
+    assert [r[:6] for r in backlog] == [["ali", "a1", "2024-03-05", *no_deadline],
+                                        ["ali", "b3", "2024-03-15", *no_deadline]]  # fmt: skip
 
 
 def test_a_window_past_a_stores_latest_export_is_flagged_on_stderr(history, cli) -> None:

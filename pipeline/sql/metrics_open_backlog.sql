@@ -2,7 +2,8 @@
 -- the end of their ship-deadline day, and the flags that put them first (attention_first):
 -- express shipping (the method names an express carrier), wholesale (quantity or amount at the
 -- vocabulary's threshold), a buyer remark, or a deadline day that ends within the vocabulary's
--- due-soon hours or has passed (overdue). Sorted by deadline, soonest first; no deadline last.
+-- due-soon hours or has passed (overdue). Sorted by deadline, soonest first; no deadline last,
+-- oldest order first.
 with
 
 orders as (select * from orders_current),
@@ -58,7 +59,7 @@ final as (
         order_amount,
         currency
     from flagged
-    order by ship_deadline nulls last, store, order_id
+    order by ship_deadline nulls last, created_at, store, order_id
 )
 
 select * from final
