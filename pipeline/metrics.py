@@ -312,8 +312,7 @@ def open_backlog_first(
     ).fetchone()
     top = _records(
         con,
-        f"select * from {backlog} order by not attention_first, ship_deadline nulls last, created_at, "
-        f"store, order_id limit {int(limit)}",
+        f"select * from {backlog} where ship_first_rank <= {int(limit)} order by ship_first_rank",
     )
     now = con.execute("select as_of from metrics_params").fetchone()[0]
     return {

@@ -381,9 +381,7 @@ def backlog_table(backlog: pd.DataFrame, *, limit: int = 30) -> HTML:
         return note(_("No order is waiting to be shipped."), kind="good")
     rows = backlog.copy()
     rows["attention"] = [attention_reasons(r) for r in rows.to_dict("records")]
-    rows = rows.sort_values(
-        ["attention_first", "ship_deadline", "created_at", "order_id"], ascending=[False, True, True, True]
-    )
+    rows = rows.sort_values("ship_first_rank")
     first = int(rows["attention_first"].sum())
     summary = note(
         _("{orders} orders wait to be shipped; {first} need attention first (express, wholesale, a buyer "

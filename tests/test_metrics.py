@@ -198,6 +198,7 @@ def test_an_express_order_comes_first_even_with_a_late_deadline(tmp_path: Path, 
     assert backlog["wholesale"].tolist() == [True, False, False]
     assert backlog["due_soon"].tolist() == [False, False, False]
     assert backlog["attention_first"].tolist() == [True, False, True]
+    assert backlog["ship_first_rank"].tolist() == [1, 3, 2]  # attention first, then by deadline
 
 
 # Every branch of the seller-fault rule and of the close-cause inference, one order each:

@@ -3,7 +3,8 @@
 -- express shipping (the method names an express carrier), wholesale (quantity or amount at the
 -- vocabulary's threshold), a buyer remark, or a deadline day that ends within the vocabulary's
 -- due-soon hours or has passed (overdue). Sorted by deadline, soonest first; no deadline last,
--- oldest order first.
+-- oldest order first; ship_first_rank orders them as a seller works through them: those needing
+-- attention first, then the same order.
 with
 
 orders as (select * from orders_current),
@@ -37,6 +38,19 @@ flagged as (
     from awaiting
 ),
 
+timed as (
+    select
+        *,
+        coalesce(hours_left < 0, false) as overdue,
+        coalesce(hours_left <= (select due_soon_hours from priority), false) as due_soon
+    from flagged
+),
+
+with_attention as (
+    select *, express or wholesale or has_remark or due_soon as attention_first
+    from timed
+),
+
 final as (
     select
         store,
@@ -50,15 +64,17 @@ final as (
         express,
         wholesale,
         has_remark,
-        coalesce(hours_left < 0, false) as overdue,
-        coalesce(hours_left <= (select due_soon_hours from priority), false) as due_soon,
-        express or wholesale or has_remark
-            or coalesce(hours_left <= (select due_soon_hours from priority), false) as attention_first,
+        overdue,
+        due_soon,
+        attention_first,
+        row_number() over (
+            order by not attention_first, ship_deadline nulls last, created_at, store, order_id
+        ) as ship_first_rank,
         remark,
         quantity,
         order_amount,
         currency
-    from flagged
+    from with_attention
     order by ship_deadline nulls last, created_at, store, order_id
 )
 
