@@ -14,6 +14,15 @@ def due_soon_hours() -> float:
     return priority_rules()[3]
 
 
+def backlog_summary(orders: int, first: int) -> str:
+    """"25 orders wait to be shipped; 7 need attention first (...)", for the report and the CLI."""
+    return _(
+        "{orders} orders wait to be shipped; {first} need attention first (express, wholesale, a buyer "
+        "remark, or a deadline within {hours} hours).",
+        orders=f"{orders:,}", first=f"{first:,}", hours=f"{due_soon_hours():g}",
+    )
+
+
 def attention_reasons(order: Mapping[str, object]) -> str:
     """The words "overdue, express, remark": the flags of one `metrics_open_backlog` row that put it first."""
     reasons = (

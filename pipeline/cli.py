@@ -96,7 +96,7 @@ def _check_store(store: str) -> str:
     return store
 
 
-def _parse_exported_at(text: str | None, option: str = "--exported-at") -> datetime | None:
+def _parse_moment(text: str | None, option: str = "--exported-at") -> datetime | None:
     if text is None:
         return None
     for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
@@ -187,7 +187,7 @@ def ingest(
             raise UsageError(_("--platform generic needs --mapping FILE (see the README)"))
         if mapping is not None and not mapping.is_file():
             raise UsageError(_("--mapping {file}: no such file", file=mapping))
-        when = _parse_exported_at(exported_at)
+        when = _parse_moment(exported_at)
         files = expand_paths(paths)
         if not files:
             raise UsageError(_("no .xls, .xlsx or .csv file found in {paths}", paths=", ".join(paths)))
@@ -305,6 +305,8 @@ def status(
 
 
 def _print_status(report: dict) -> None:
+    from pipeline.status import unknown_value_warning
+
     if not report["stores"]:
         out.print(_("The history is empty: ingest an export with `storehealth ingest PATH --store NAME`."))
         return
@@ -325,15 +327,7 @@ def _print_status(report: dict) -> None:
             out.print(_("{store}: warning: {warning}", store=s["store"], warning=warning),
                       soft_wrap=True, markup=False)  # fmt: skip
         for u in s["unknown_values"]:
-            if u["kind"] == "status":  # an order without a known status is rejected, not guessed
-                text = _("{store}: unknown order status {value!r}: {orders} rows rejected (listed below); "
-                         "add it to pipeline/vocabulary.toml, then ingest a new export",
-                         store=s["store"], value=u["raw_value"], orders=u["orders"])  # fmt: skip
-            else:
-                text = _("{store}: unknown {kind} {value!r} in {orders} orders "
-                         "(counted as other; add it to pipeline/vocabulary.toml)", store=s["store"],
-                         kind=u["kind"], value=u["raw_value"], orders=u["orders"])  # fmt: skip
-            out.print(text, soft_wrap=True, markup=False)
+            out.print(unknown_value_warning(s["store"], u), soft_wrap=True, markup=False)
         for r in s["rejected_examples"]:
             out.print(
                 _("{store}: rejected {file} row {row}: {reason}", store=s["store"], file=r["path"],
@@ -423,7 +417,7 @@ def metrics(
         if policy and (by or per):
             raise UsageError(_("--policy judges each store over the policy's own window: drop --by/--per"))
         chosen = None if all_stores else store
-        now = _parse_exported_at(as_of, "--as-of")
+        now = _parse_moment(as_of, "--as-of")
 
         def read(con: duckdb.DuckDBPyConnection) -> tuple:
             from pipeline.metrics import stores_behind
@@ -544,17 +538,12 @@ def _print_metrics(details: dict) -> None:
 
 def _print_backlog(backlog: dict) -> None:
     """The orders awaiting shipment now, those that need attention first on top (then by deadline)."""
-    from pipeline.backlog import attention_reasons, due_soon_hours, time_left
+    from pipeline.backlog import attention_reasons, backlog_summary, time_left
 
     if not backlog["orders"]:
         out.print(_("No order is waiting to be shipped."), markup=False)
         return
-    out.print(
-        _("{orders} orders wait to be shipped; {first} need attention first (express, wholesale, a buyer "
-          "remark, or a deadline within {hours} hours).", orders=f"{backlog['orders']:,}",
-          first=f"{backlog['attention_first']:,}", hours=f"{due_soon_hours():g}"),
-        markup=False,
-    )  # fmt: skip
+    out.print(backlog_summary(backlog["orders"], backlog["attention_first"]), markup=False)
     out.print(
         _("As of {now}; order states as of the latest export ({latest}).", now=_moment(backlog["as_of"]),
           latest=_moment(backlog["latest_export_at"])),
@@ -577,10 +566,9 @@ def _print_backlog(backlog: dict) -> None:
 
 
 def _moment(when: datetime | None) -> str:
-    """3 Jun 2024 08:00 / 2024年6月3日 08:00, as the reports write it."""
-    from pipeline.i18n import day_name
+    from pipeline.i18n import day_time
 
-    return _("n/a") if when is None else f"{day_name(when.date())} {when:%H:%M}"
+    return _("n/a") if when is None else day_time(when)
 
 
 def _duration(hours: float | None) -> str:
@@ -694,7 +682,7 @@ def report(
         _check_out(out_dir)
         jobs = plan(
             kind, stores=store or [], all_stores=all_stores, period=period, db_path=_db(db), out_dir=out_dir,
-            as_of=_parse_exported_at(as_of, "--as-of"),
+            as_of=_parse_moment(as_of, "--as-of"),
         )
     except (InputError, UsageError) as exc:
         raise _fail(exc) from None

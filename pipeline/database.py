@@ -70,16 +70,15 @@ def _load_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
         "create or replace temp table vocab_code (kind varchar, code varchar, seller_fault boolean)"
     )
     _insert_rows(con, "vocab_code", code_rows())
-    rules = priority_rules()
+    express, *thresholds = priority_rules()
     con.execute(
-        "create or replace temp table vocab_priority as select ?::varchar as express_pattern, "
-        "?::integer as wholesale_quantity, ?::decimal(18, 2) as wholesale_amount, "
-        "?::double as due_soon_hours",
-        list(rules),
+        "create or replace temp table vocab_priority as select ?::integer as wholesale_quantity, "
+        "?::decimal(18, 2) as wholesale_amount, ?::double as due_soon_hours",
+        thresholds,
     )
     # A regex read from a table is compiled again for every row (0.5 s for 94,000 open orders);
     # as a variable it is a constant, compiled once.
-    con.execute("set variable express_pattern = ?", [rules[0]])
+    con.execute("set variable express_pattern = ?", [express])
 
 
 def lock_wait_seconds() -> float:
@@ -111,19 +110,15 @@ def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             if not locked or time.monotonic() >= deadline:
                 holder = LOCK_HOLDER.search(str(exc))
                 if not locked:
-                    raise InputError(
-                        _("cannot open the history database ({reason})", reason=first_line),
-                        path=db_path,
-                        fix=_("give --db the history's .duckdb file; if it is, restore it from a backup "
-                              "(storehealth restore DIR)"),
-                    ) from None  # fmt: skip
+                    fix = _("give --db the history's .duckdb file; if it is, restore it from a backup "
+                            "(storehealth restore DIR)")  # fmt: skip
+                else:
+                    who = _("another program (PID {pid}) has it open: ", pid=holder[1]) if holder else ""
+                    fix = who + _("wait for the other storehealth command to finish, or close the notebook "
+                                  "kernel that has it open, and try again")  # fmt: skip
                 raise InputError(
-                    _("cannot open the history database ({reason})", reason=first_line),
-                    path=db_path,
-                    fix=(_("another program (PID {pid}) has it open: ", pid=holder[1]) if holder else "")
-                    + _("wait for the other storehealth command to finish, or close the notebook "
-                        "kernel that has it open, and try again"),
-                ) from None  # fmt: skip
+                    _("cannot open the history database ({reason})", reason=first_line), path=db_path, fix=fix
+                ) from None
             if not told:
                 holder = LOCK_HOLDER.search(str(exc))
                 who = f" (PID {holder.group(1)})" if holder else ""
@@ -199,9 +194,10 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     con = _open(db_path, read_only)
-    if migrations.schema_version(con) == 0:
+    version = migrations.schema_version(con)
+    if version == 0:
         _check_no_foreign_tables(con, db_path, read_only)
-    if read_only and migrations.schema_version(con) < migrations.SCHEMA_VERSION:
+    if read_only and version < migrations.SCHEMA_VERSION:
         # Made by an earlier storehealth: upgrade it once, then read as asked.
         con.close()
         connect(db_path).close()

@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 
@@ -134,6 +134,11 @@ def short_day(day: date) -> str:
 def month_short(day: date) -> str:
     """Apr 2024 / 2024年4月: a month on a chart axis."""
     return format_skeleton("yMMM", day, locale=_date_locale())
+
+
+def day_time(when: datetime) -> str:
+    """3 Jun 2024 08:00 / 2024年6月3日 08:00."""
+    return f"{day_name(when.date())} {when:%H:%M}"
 
 
 def day_span(first: date, last: date) -> str:

@@ -50,13 +50,13 @@ def check_stores(con: duckdb.DuckDBPyConnection, stores: list[str] | None) -> li
 
 
 def stores_behind(con: duckdb.DuckDBPyConnection, stores: list[str] | None, day: date) -> list[tuple]:
-    """(store, latest export time) of the stores whose latest export was made before `day`:
-    their figures for the days after it are incomplete (orders placed since are not in them)."""
-    chosen = check_stores(con, stores)
+    """(store, latest export time) of the stores (None: all; names already checked) whose latest
+    export was made before `day`: their figures for the days after it are incomplete."""
+    chosen = "" if stores is None else "where list_contains(?, store)"
     return con.execute(
-        "select store, max(exported_at) as latest from ingested_files where list_contains(?, store) "
+        f"select store, max(exported_at) as latest from ingested_files {chosen} "
         "group by store having max(exported_at)::date < ? order by store",
-        [chosen, day],
+        [day] if stores is None else [list(stores), day],
     ).fetchall()
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from pipeline import i18n
-from pipeline.backlog import attention_reasons, due_soon_hours, duration, time_left
+from pipeline.backlog import attention_reasons, backlog_summary, duration, time_left
 from pipeline.charts import cause_label, reason_label
 from pipeline.i18n import _, label
 from pipeline.i18n import listing as listing  # the notebooks' rh.listing
@@ -63,8 +63,7 @@ def moment(value: object) -> str:
     """A day and time: 3 Jun 2024 08:00 / 2024年6月3日 08:00."""
     if _missing(value):
         return _("n/a")
-    stamp = pd.Timestamp(value)
-    return f"{i18n.day_name(stamp.date())} {stamp:%H:%M}"
+    return i18n.day_time(pd.Timestamp(value).to_pydatetime())
 
 
 def partial_period_note(last: date, latest_export_at: object) -> HTML:
@@ -383,11 +382,7 @@ def backlog_table(backlog: pd.DataFrame, *, limit: int = 30) -> HTML:
     rows["attention"] = [attention_reasons(r) for r in rows.to_dict("records")]
     rows = rows.sort_values("ship_first_rank")
     first = int(rows["attention_first"].sum())
-    summary = note(
-        _("{orders} orders wait to be shipped; {first} need attention first (express, wholesale, a buyer "
-          "remark, or a deadline within {hours} hours).", orders=f"{len(rows):,}", first=f"{first:,}",
-          hours=f"{due_soon_hours():g}")
-    )  # fmt: skip
+    summary = note(backlog_summary(len(rows), first))
     rows["amount"] = [money(a, c) for a, c in zip(rows["order_amount"], rows["currency"], strict=True)]
     listing_html = table(
         rows,

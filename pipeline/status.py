@@ -46,6 +46,18 @@ def stale_export_warning(latest_export: date, today: date) -> str:
     )  # fmt: skip
 
 
+def unknown_value_warning(store: str, unknown: dict) -> str:
+    """What `status` and `run` say of a raw value the vocabulary does not know: a reason counts
+    as other meanwhile; an order status rejects its rows, which `ingest --reprocess` reads again."""
+    if unknown["kind"] == "status":
+        return _("{store}: unknown order status {value!r}: {orders} rows rejected; add it to "
+                 "pipeline/vocabulary.toml, then `storehealth ingest FILE --store {store} --reprocess`",
+                 store=store, value=unknown["raw_value"], orders=unknown["orders"])  # fmt: skip
+    return _("{store}: unknown {kind} {value!r} in {orders} orders (counted as other; add it to "
+             "pipeline/vocabulary.toml)", store=store, kind=unknown["kind"], value=unknown["raw_value"],
+             orders=unknown["orders"])  # fmt: skip
+
+
 def store_status(
     con: duckdb.DuckDBPyConnection, *, store: str | None = None, today: date | None = None
 ) -> dict:

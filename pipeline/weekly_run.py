@@ -19,7 +19,7 @@ from pipeline.config import STALE_EXPORT_DAYS
 from pipeline.errors import InputError, StorageError
 from pipeline.i18n import _, label, percent
 from pipeline.reports import Period, ReportJob, render_jobs
-from pipeline.status import stale_export_warning
+from pipeline.status import stale_export_warning, unknown_value_warning
 from pipeline.stores import StoreConfig, drop_folders, load_stores_file
 
 # A store that sends no export for longer than this gets a "missing export" warning; past
@@ -233,19 +233,7 @@ def _check_history(options: RunOptions, fresh: set[str], summary: RunSummary, we
                 _("{store}: no new export this week; {warning}", store=name,
                   warning=stale_export_warning(latest, options.today))
             )  # fmt: skip
-        for unknown in store["unknown_values"]:
-            if unknown.get("kind") == "status":
-                summary.warnings.append(
-                    _("{store}: unknown order status {value!r}: {orders} rows rejected; add it to "
-                      "pipeline/vocabulary.toml, then ingest a new export", store=name,
-                      value=unknown.get("raw_value"), orders=unknown.get("orders", "?"))
-                )  # fmt: skip
-                continue
-            summary.warnings.append(
-                _("{store}: unknown {kind} value {value!r} in {orders} orders: add it to "
-                  "pipeline/vocabulary.toml", store=name, kind=unknown.get("kind", "raw"),
-                  value=unknown.get("raw_value"), orders=unknown.get("orders", "?"))
-            )  # fmt: skip
+        summary.warnings += [unknown_value_warning(name, u) for u in store["unknown_values"]]
     return stores
 
 

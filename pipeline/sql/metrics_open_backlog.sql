@@ -29,7 +29,7 @@ flagged as (
             epoch(date_trunc('day', ship_deadline) + interval 1 day - (select as_of from params))
             / 3600, 1
         ) as hours_left,
-        -- the pattern as a variable (a constant, compiled once), not read from vocab_priority
+        -- a variable (set with vocab_priority): a constant, so the regex is compiled once
         coalesce(regexp_matches(shipping_method, getvariable('express_pattern')), false) as express,
         coalesce(quantity >= (select wholesale_quantity from priority), false)
             or coalesce(order_amount >= (select wholesale_amount from priority), false)
