@@ -36,6 +36,9 @@ def alias_rows() -> list[tuple[str, str, str, str]]:
             for raw, code in table.items():
                 for key in value_keys(raw):
                     rows.append((kind, platform, key, code))
+    for platform, table in vocabulary().get("payment", {}).items():
+        for raw, code in table.items():
+            rows.extend(("payment", platform, key, code) for key in value_keys(raw))
     return sorted(set(rows))
 
 

@@ -263,10 +263,11 @@ def test_missing_required_column_is_named(tmp_path: Path, db_path: Path, history
 
 
 def test_headers_of_no_platform_suggest_a_mapping(tmp_path: Path, db_path: Path, history) -> None:
+    # Amazon's order report: no built-in platform (Shopify's orders_export.csv now is one)
     path = write_rows(
-        tmp_path / "shopify.csv",
-        ["Name", "Email", "Financial Status", "Created at", "Total"],
-        [["#1001", "a@example.com", "paid", "2024-04-01 10:00:00 +0200", "12.00"]],
+        tmp_path / "amazon.csv",
+        ["amazon-order-id", "purchase-date", "order-status", "item-price"],
+        [["113-1234567-1234567", "2024-04-01T10:00:00+00:00", "Shipped", "12.00"]],
     )
     refuse_whole(path, db_path, history, mentions=("--platform generic --mapping",))
 

@@ -11,10 +11,11 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 
+from pipeline.adapters.item_rows import ItemRowRule
 from pipeline.config import HEADERS_FILE
 from pipeline.text import normalize_header
 
-PLATFORMS = ("aliexpress", "ebay", "1688", "generic")
+PLATFORMS = ("aliexpress", "ebay", "1688", "shopify", "taobao", "generic")
 
 # Canonical raw fields that reach the database. Personal data fields are read (so that the
 # header is recognised) but never leave the adapter; buyer_id and buyer_email only as a hash.
@@ -25,6 +26,7 @@ RAW_FIELDS = (
     "product_info", "quantity", "item_id", "remark", "shipping_method",
     "tracking", "carrier", "tracking_number",
     "close_reason", "cancel_reason", "cancel_status",
+    "currency", "fulfillment_status", "payment_method", "refunded_amount",
 )  # fmt: skip
 
 
@@ -36,6 +38,10 @@ class PlatformSpec:
     required: tuple[str, ...]
     signature: frozenset[str]
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # how an order that spans several rows writes its item rows (None: one row per order)
+    item_rows: ItemRowRule | None = None
+    # headers only this platform's export has: another platform is never detected beside them
+    exclusive: frozenset[str] = frozenset()
 
     def columns(self, headers: list[str]) -> dict[str, int]:
         """Canonical field -> column index, for the normalised headers of one sheet."""
@@ -61,6 +67,12 @@ class PlatformSpec:
         return len(self.signature.intersection(headers))
 
 
+def _item_row_rule(table: dict | None) -> ItemRowRule | None:
+    if table is None:
+        return None
+    return ItemRowRule(blank=tuple(table.get("blank", ())), same=tuple(table.get("same", ())))
+
+
 @cache
 def platform_specs() -> dict[str, PlatformSpec]:
     """The built-in platforms, read from `headers.toml`."""
@@ -75,15 +87,24 @@ def platform_specs() -> dict[str, PlatformSpec]:
             aliases={
                 f: tuple(normalize_header(h) for h in hs) for f, hs in spec["fields"].items()
             },
+            item_rows=_item_row_rule(spec.get("item_rows")),
+            exclusive=frozenset(normalize_header(h) for h in spec.get("exclusive", ())),
         )
     return specs
 
 
 def detect_platform(headers: list[str]) -> str | None:
-    """The built-in platform whose required columns are all present and signature fits best."""
+    """The built-in platform whose required columns are all present and signature fits best.
+
+    A platform is never chosen while the headers carry a column only another platform's export
+    has (a Taobao 订单报表 shares 订单编号 and 买家会员名 with 1688's export, not 宝贝标题)."""
+    specs = platform_specs()
+    present = set(headers)
     best, best_score = None, 0
-    for spec in platform_specs().values():
+    for spec in specs.values():
         if spec.missing_required(headers):
+            continue
+        if any(other.exclusive & present for other in specs.values() if other is not spec):
             continue
         score = spec.score(headers)
         if score > best_score:

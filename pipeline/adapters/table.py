@@ -7,10 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.adapters import RAW_FIELDS, PlatformSpec, detect_platform, platform_specs
+from pipeline.adapters.item_rows import attach_item_rows
 from pipeline.errors import InputError
 from pipeline.i18n import _
 from pipeline.readers import Sheet
@@ -115,10 +117,28 @@ def build_raw_export(
         )
     if not parts:
         raise _no_header_error(path, spec, first_seen)
-    export.table = pa.concat_tables(parts)
+    export.table = _with_item_rows(export, pa.concat_tables(parts), spec or specs[export.platform])
     export.rows_in_table = export.table.num_rows
     export.sheet_count = len(parts)
     return export
+
+
+def _with_item_rows(export: RawExport, table: pa.Table, spec: PlatformSpec) -> pa.Table:
+    """Item rows take their order's cells (across sheets too: a large .xls splits anywhere);
+    rows that belong to no order are rejected with the reason."""
+    if spec.item_rows is None:
+        return table.append_column("line_no", pa.nulls(table.num_rows, type=pa.int64()))
+    attached = attach_item_rows(table, spec.item_rows)
+    if not attached.orphans:
+        return attached.table
+    for index, reason in attached.orphans:
+        export.unreadable.append(
+            (table.column("source_sheet")[index].as_py(), table.column("source_row")[index].as_py(),
+             None, reason)
+        )
+    orphan_rows = pa.array([index for index, _reason in attached.orphans], pa.int64())
+    every_row = pa.array(np.arange(table.num_rows, dtype=np.int64))
+    return attached.table.filter(pc.invert(pc.is_in(every_row, orphan_rows)))
 
 
 def _first_nonblank(rows: list[list[str]]) -> list[str]:

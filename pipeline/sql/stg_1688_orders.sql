@@ -14,7 +14,7 @@ final as (
              then coalesce(close_codes.cause_code, 'other') end as cause_code,
         case when export_rows.close_reason_raw is not null
              then coalesce(close_codes.reason_code, 'other') end as cancel_reason,
-        cast(null as varchar) as line_key
+        lpad(cast(export_rows.line_no as varchar), 6, '0') as line_key
     from export_rows
     left join codes as status_codes on export_rows.status_raw = status_codes.raw
     left join codes as close_codes on export_rows.close_reason_raw = close_codes.raw

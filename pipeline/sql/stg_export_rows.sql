@@ -12,6 +12,7 @@ cleaned as (
         source_sheet,
         source_sheet_no,
         source_row,
+        line_no,
         order_id as order_id,
         status as status_raw,
         coalesce(buyer_id, buyer_email) as buyer_key,
@@ -37,7 +38,11 @@ cleaned as (
         tracking_number as tracking_number_raw,
         close_reason as close_reason_raw,
         cancel_reason as cancel_reason_raw,
-        cancel_status as cancel_status_raw
+        cancel_status as cancel_status_raw,
+        upper(currency) as currency_cell,
+        fulfillment_status as fulfillment_status_raw,
+        payment_method as payment_method,
+        clean_value(refunded_amount) as refunded_amount_raw
     from raw_rows
 ),
 
@@ -56,9 +61,11 @@ typed as (
         parse_amount(coalesce(order_amount_raw, line_amount_raw)) as order_amount,
         try_cast(parse_amount(quantity_raw) as integer) as quantity_cell,
         coalesce(
+            currency_cell,
             amount_currency(coalesce(order_amount_raw, line_amount_raw, product_amount_raw)),
             context.default_currency
         ) as currency,
+        parse_amount(refunded_amount_raw) as refunded_amount,
         coalesce(
             carrier_raw,
             case when tracking like '%:%' then nullif(trim(split_part(tracking, ':', 1)), '') end
@@ -111,6 +118,8 @@ final as (
         source_row,
         -- the row's place in the file, as one sortable number
         source_sheet_no::bigint * 10000000000 + source_row as row_key,
+        -- the row's place among its order's item rows (1688, Shopify, generic), else null
+        line_no,
         order_id,
         status_raw,
         created_at,
@@ -137,6 +146,9 @@ final as (
         close_reason_raw,
         cancel_reason_raw,
         cancel_status_raw,
+        fulfillment_status_raw,
+        payment_method,
+        refunded_amount,
         parse_problem
     from checked
 )

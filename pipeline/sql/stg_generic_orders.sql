@@ -17,7 +17,7 @@ final as (
                  then coalesce(reason_codes.reason_code, 'other') end,
             status_codes.status_reason_code
         ) as cancel_reason,
-        cast(null as varchar) as line_key
+        lpad(cast(export_rows.line_no as varchar), 6, '0') as line_key
     from export_rows
     left join codes as status_codes on export_rows.status_raw = status_codes.raw
     left join codes as cause_codes on export_rows.close_reason_raw = cause_codes.raw
