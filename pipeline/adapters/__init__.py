@@ -26,7 +26,7 @@ RAW_FIELDS = (
     "product_info", "quantity", "item_id", "remark", "shipping_method",
     "tracking", "carrier", "tracking_number",
     "close_reason", "cancel_reason", "cancel_status",
-    "currency", "fulfillment_status", "payment_method", "refunded_amount",
+    "currency", "fulfillment_status", "payment_method", "refunded_amount", "item_count",
 )  # fmt: skip
 
 

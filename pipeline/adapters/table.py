@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 
 from pipeline.adapters import RAW_FIELDS, PlatformSpec, detect_platform, platform_specs
 from pipeline.adapters.item_rows import attach_item_rows
+from pipeline.adapters.other_reports import recognise_other_report
 from pipeline.errors import InputError
 from pipeline.i18n import _
 from pipeline.readers import Sheet
@@ -22,7 +23,14 @@ HEADER_SEARCH_ROWS = 30
 # Excel's own limit for one cell. A longer cell cannot come from a spreadsheet export: the row
 # is damaged (a lost quote that swallowed the rest of the file, a pasted blob) and is rejected.
 MAX_CELL_CHARS = 32_767
+# eBay's report ends with a record count, in one cell ("4 record(s) downloaded") or over several
+# ("4", "record(s) downloaded", "from Sep-01-26 to Sep-30-26"), and a "Seller ID : name" line.
 _EBAY_TRAILER = re.compile(r"^\s*(\d+\s+record\(s\)\s+downloaded|seller\s+id\s*:)", re.I)
+_EBAY_TRAILER_COUNT = re.compile(r"^\s*\d+\s*$")
+_EBAY_TRAILER_WORDS = re.compile(r"^\s*record\(s\)\s+downloaded", re.I)
+# Spreadsheet tricks that keep a long id as text: ="2046118233571902438" (Taobao) or '8180...
+_TEXT_ID_WRAPPER = r'^(?:="(.*)"|=(\d+)|\'(.*))$'
+ID_FIELDS = ("order_id", "tracking_number", "item_id")
 
 
 @dataclass
@@ -82,7 +90,7 @@ def build_raw_export(
 
     parts: list[pa.Table] = []
     export = RawExport(path=path, platform=spec.name if spec else "", table=pa.table({}))
-    first_seen: list[str] | None = None
+    unmatched: list = []  # sheets without an order header row, to explain why
     for sheet in sheets:
         export.warnings.extend(sheet.warnings)
         if all(_is_blank(r) for r in sheet.rows):
@@ -94,8 +102,7 @@ def build_raw_export(
             continue
         found = _header_row(sheet.rows, choose)
         if found is None:
-            if first_seen is None:
-                first_seen = [normalize_header(c) for c in _first_nonblank(sheet.rows)]
+            unmatched.append(sheet)
             export.warnings.append(
                 _("sheet {sheet!r} has no order header row and was skipped", sheet=sheet.name)
             )
@@ -116,7 +123,7 @@ def build_raw_export(
             )
         )
     if not parts:
-        raise _no_header_error(path, spec, first_seen)
+        raise _no_header_error(path, spec, unmatched, several_sheets=len(sheets) > 1)
     export.table = _with_item_rows(export, pa.concat_tables(parts), spec or specs[export.platform])
     export.rows_in_table = export.table.num_rows
     export.sheet_count = len(parts)
@@ -141,34 +148,71 @@ def _with_item_rows(export: RawExport, table: pa.Table, spec: PlatformSpec) -> p
     return attached.table.filter(pc.invert(pc.is_in(every_row, orphan_rows)))
 
 
-def _first_nonblank(rows: list[list[str]]) -> list[str]:
-    for row in rows[:HEADER_SEARCH_ROWS]:
-        if not _is_blank(row):
-            return row
-    return []
+def _header_candidate(sheets: list) -> tuple[str, int, list[str]] | None:
+    """(sheet, row index, normalised cells) of the row most like an order header: the most cells
+    that some platform's export names, then the most cells with text (not a line of dashes)."""
+    known = {h for spec in platform_specs().values() for hs in spec.aliases.values() for h in hs}
+    best, best_score = None, (0, 0)
+    for sheet in sheets:
+        for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+            headers = [normalize_header(c) for c in row]
+            texts = [h for h in headers if h and any(ch.isalnum() for ch in h)]
+            score = (sum(1 for h in texts if h in known), len(texts))
+            if score > best_score:
+                best, best_score = (sheet.name, index, headers), score
+    return best
 
 
-def _no_header_error(path: Path, spec: PlatformSpec | None, seen: list[str] | None) -> InputError:
-    shown = ", ".join(h for h in (seen or []) if h)[:300] or _("no headers at all")
+def _no_header_error(
+    path: Path, spec: PlatformSpec | None, sheets: list, *, several_sheets: bool
+) -> InputError:
+    for sheet in sheets:
+        other = recognise_other_report(sheet.rows[:HEADER_SEARCH_ROWS])
+        if other is not None:
+            index, what, where = other
+            return InputError(what, path=path, row=sheet.table.column("row_number")[index].as_py()
+                              if index < sheet.table.num_rows else index + 1,
+                              sheet=sheet.name if several_sheets else None, fix=where)
+    candidate = _header_candidate(sheets)
+    seen = candidate[2] if candidate else []
+    row = None
+    sheet_name = None
+    if candidate:
+        sheet = next(s for s in sheets if s.name == candidate[0])
+        row = sheet.table.column("row_number")[candidate[1]].as_py()
+        sheet_name = candidate[0] if several_sheets else None
+    shown = ", ".join(h for h in seen if h)[:300] or _("no headers at all")
     if spec is None and seen:
         likely = max(platform_specs().values(), key=lambda s: s.score(seen))
         if likely.score(seen) >= 2:
             spec = likely
     if spec is not None:
-        missing = spec.missing_required(seen or [])
+        missing = spec.missing_required(seen)
         wanted = ", ".join(spec.first_spelling(m) for m in missing) or _("the required columns")
+        fix = _("export the full order report from the back-end, or fix the column names")
+        if spec.name == "ebay":
+            fix = _("the Orders report's columns can be chosen: in Seller Hub > Orders > Download report, "
+                    "open Customize, switch {columns} back on, and download the report again",
+                    columns=wanted)  # fmt: skip
+        elif spec.name == "shopify":
+            fix = _("export the orders again from Shopify admin > Orders > Export, as a plain CSV file")
         return InputError(
-            _("the {platform} export is missing required column(s) {columns} (found: {found})",
-              platform=spec.name, columns=wanted, found=shown),
+            _("the {platform} export is missing required column(s) {columns} (the header row most like "
+              "its export has: {found})", platform=spec.name, columns=wanted, found=shown),
             path=path,
-            fix=_("export the full order report from the back-end, or fix the column names"),
-        )
+            row=row,
+            sheet=sheet_name,
+            fix=fix,
+        )  # fmt: skip
     return InputError(
-        _("the headers match no known platform export (found: {found})", found=shown),
+        _("the headers match no known platform export (the row most like a header has: {found})",
+          found=shown),
         path=path,
+        row=row,
+        sheet=sheet_name,
         fix=_(
-            "give --platform aliexpress|ebay|1688 if it is one of them, or describe the file "
-            "with a mapping file and use --platform generic --mapping FILE"
+            "give --platform aliexpress|ebay|1688|shopify|taobao if it is one of them, or describe "
+            "the file with a mapping file and use --platform generic --mapping FILE"
         ),
     )
 
@@ -198,6 +242,10 @@ def _sheet_table(
     if first is not None:
         trailer = pc.match_substring_regex(first, _EBAY_TRAILER.pattern, ignore_case=True)
         trailer = pc.fill_null(trailer, False)
+        if "c1" in body.column_names:
+            count = pc.match_substring_regex(first, _EBAY_TRAILER_COUNT.pattern)
+            words = pc.match_substring_regex(body.column("c1"), _EBAY_TRAILER_WORDS.pattern, ignore_case=True)
+            trailer = pc.or_(trailer, pc.fill_null(pc.and_(count, words), False))
         if pc.any(trailer).as_py():
             body = body.filter(pc.invert(trailer))
     if "damaged" in body.column_names:
@@ -229,10 +277,22 @@ def _sheet_table(
     with ThreadPoolExecutor(max_workers=2) as pool:
         columns = pool.map(lambda name: _trimmed(body.column(f"c{found[name]}")), present)
         trimmed = dict(zip(present, columns, strict=True))
+    for name in ID_FIELDS:
+        if name in trimmed:
+            trimmed[name] = _unwrapped_id(trimmed[name])
     arrays = {name: trimmed.get(name, pa.nulls(body.num_rows, type=pa.string())) for name in RAW_FIELDS}
     arrays["source_sheet"] = pa.array([sheet.name] * body.num_rows, type=pa.string())
     arrays["source_row"] = body.column("row_number")
     return _without_blank_rows(pa.table(arrays), found)
+
+
+def _unwrapped_id(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """An id written as a formula or with a text mark (="2046...", '8180...) is the id itself."""
+    wrapped = pc.fill_null(pc.match_substring_regex(array, _TEXT_ID_WRAPPER), False)
+    if not pc.any(wrapped).as_py():
+        return array
+    bare = pc.replace_substring_regex(array, _TEXT_ID_WRAPPER, r"\1\2\3")
+    return pc.if_else(wrapped, _trimmed(bare), array)
 
 
 def _shifted_rows(sheet: Sheet, header_index: int, body: pa.Table) -> pa.Array:

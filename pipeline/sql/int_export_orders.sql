@@ -17,7 +17,8 @@ order_totals as (
     group by order_id
 ),
 
--- Orders with several line items (eBay): each distinct line counted once.
+-- Orders with several line items: each distinct line counted once. A line with no item of
+-- its own (eBay's summary row above a multi-item order's item rows) is the order, not an item.
 distinct_lines as (
     select
         order_id,
@@ -26,6 +27,7 @@ distinct_lines as (
         any_value(product_info) as product_info
     from order_lines
     semi join (select order_id from order_totals where several_lines) using (order_id)
+    where coalesce(line_key, '') <> ''
     group by order_id, coalesce(line_key, '')
 ),
 

@@ -1,6 +1,7 @@
 -- Staging: Shopify orders_export.csv rows, one per line item (the item rows already carry their
 -- order's cells). The status follows Financial Status, Fulfillment Status and Cancelled at:
--- cancelled, or voided / refunded / expired before anything shipped -> closed; fulfilled ->
+-- cancelled, voided, refunded in full or expired -> closed (a refund after shipping is a return:
+-- its cause is inferred as dispute_refund); fulfilled ->
 -- shipped; partial -> partially_shipped; else the payment's status (paid -> awaiting_shipment,
 -- pending -> awaiting_payment, except cash on delivery, which awaits shipment unpaid).
 -- The export names no cancel reason: a closed order's cause is inferred in the history.
@@ -40,9 +41,7 @@ final as (
         case
             when financial_code is null then null
             when closed_at is not null then 'closed'
-            when financial_code = 'closed'
-                 and coalesce(fulfillment_code, '') not in ('shipped', 'partially_shipped')
-                then 'closed'
+            when financial_code = 'closed' then 'closed'
             when fulfillment_code in ('shipped', 'partially_shipped', 'closed') then fulfillment_code
             when financial_code = 'awaiting_payment' and pays_on_delivery then 'awaiting_shipment'
             else financial_code

@@ -22,8 +22,11 @@ final as (
         coded.* exclude (close_cause_alias, reason_alias),
         case when close_reason_raw is not null
              then coalesce(close_cause_alias, 'other') end as cause_code,
-        case when close_reason_raw is not null and coalesce(close_cause_alias, '') <> 'not_closed'
-             then coalesce(reason_alias, 'other') end as cancel_reason,
+        -- a known close reason that names no cancel reason (买家未付款, 退款) gives none;
+        -- an unknown one counts as `other` and is listed by `storehealth status`
+        case when close_reason_raw is null or close_cause_alias = 'not_closed' then null
+             when close_cause_alias is null then 'other'
+             else reason_alias end as cancel_reason,
         cast(null as varchar) as line_key
     from coded
 )

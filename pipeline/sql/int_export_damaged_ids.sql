@@ -1,0 +1,75 @@
+-- Intermediate: an order id of one export that Excel damaged, if any, with the damage.
+-- A CSV opened and saved in Excel carries long ids as numbers: shown in scientific notation
+-- (8.18E+15) or kept to 15 significant digits (8180005001753712 -> 8180005001753700); an
+-- .xlsx may hold an 18-digit id as a floating-point number (it keeps about 16 digits). Such
+-- ids are no longer the platform's order numbers, and two orders can become one.
+--   scientific: any id in scientific notation.
+--   rounded: every id longer than 15 digits ends as a rounded number would (zeros after the
+--   15th digit, or a value a float holds exactly), and that is no chance: the odds that
+--   genuine ids all look so are below 1 in 1,000 ('rounded'); with fewer such ids
+--   ('maybe_rounded'), when the store's history holds genuine long ids (ingest.py asks).
+with
+
+export_rows as (
+    select order_id, source_sheet, source_row
+    from int_export_rows
+    where order_id is not null
+),
+
+scientific as (
+    select order_id, source_sheet, source_row, 'scientific' as damage
+    from export_rows
+    where regexp_full_match(order_id, '[0-9]([.,][0-9]+)?[eE][+]?[0-9]+')
+    order by source_sheet, source_row
+    limit 1
+),
+
+long_ids as (
+    select
+        order_id,
+        min(source_sheet) as source_sheet,
+        min(source_row) as source_row,
+        -- log10 of how unlikely a genuine id is to look rounded: ten to one per zero digit
+        -- past the 15th, and for a float-exact id the float's spacing at that size
+        greatest(
+            case when regexp_full_match(order_id[16:], '0+') then length(order_id) - 15 else 0 end,
+            case when length(order_id) >= 17
+                      and cast(cast(cast(order_id as hugeint) as double) as hugeint)
+                          = cast(order_id as hugeint)
+                 then greatest(0, floor(log2(cast(order_id as double))) - 52) * log10(2) else 0 end
+        ) as rounded_weight
+    from export_rows
+    where regexp_full_match(order_id, '[0-9]{16,}')
+    group by order_id
+),
+
+evidence as (
+    select
+        count(*) as long_count,
+        count(*) filter (where rounded_weight > 0) as rounded_count,
+        coalesce(sum(rounded_weight), 0) as weight
+    from long_ids
+),
+
+rounded as (
+    select
+        long_ids.order_id,
+        long_ids.source_sheet,
+        long_ids.source_row,
+        -- too few ids to tell by themselves: the store's history decides (ingest.py)
+        case when evidence.weight >= 3 then 'rounded' else 'maybe_rounded' end as damage
+    from long_ids, evidence
+    where evidence.long_count > 0
+      and evidence.rounded_count = evidence.long_count
+    order by long_ids.source_sheet, long_ids.source_row
+    limit 1
+),
+
+final as (
+    select * from scientific
+    union all
+    select * from rounded
+)
+
+select * from final
+limit 1
