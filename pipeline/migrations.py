@@ -17,7 +17,7 @@ from pipeline.errors import InputError
 from pipeline.i18n import _
 from pipeline.salt import ensure_salt, read_salt, salt_path, write_salt
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -50,8 +50,15 @@ def _v2_salt_leaves_the_database(con: duckdb.DuckDBPyConnection, db_path: Path) 
     con.execute("delete from settings where key = 'buyer_salt'")
 
 
+def _v3_refunded_amount(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Version 3 keeps the amount refunded (Shopify's Refunded Amount, Taobao's 退款金额); the
+    orders already in the history have none."""
+    con.execute(sql_text("migration_v3_refunded_amount"))
+
+
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection, Path], None]] = {
     2: _v2_salt_leaves_the_database,
+    3: _v3_refunded_amount,
 }
 
 

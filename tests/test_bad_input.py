@@ -32,7 +32,7 @@ MEMORY_LIMIT = 4 << 30
 # Verbs that start the "what to do" sentence a refusal ends with.
 FIX_VERBS = {
     "export", "save", "open", "check", "fix", "give", "use", "correct", "ingest", "run", "delete",
-    "describe", "split", "add", "remove", "rename", "try",
+    "describe", "split", "add", "remove", "rename", "try", "download",
 }  # fmt: skip
 
 GOOD_ORDERS = [

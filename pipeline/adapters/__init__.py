@@ -42,6 +42,8 @@ class PlatformSpec:
     item_rows: ItemRowRule | None = None
     # headers only this platform's export has: another platform is never detected beside them
     exclusive: frozenset[str] = frozenset()
+    # each field's header as the export writes it, for messages
+    display: dict[str, str] = field(default_factory=dict)
 
     def columns(self, headers: list[str]) -> dict[str, int]:
         """Canonical field -> column index, for the normalised headers of one sheet."""
@@ -61,7 +63,7 @@ class PlatformSpec:
         return [name for name in self.required if name not in found]
 
     def first_spelling(self, name: str) -> str:
-        return self.aliases.get(name, (name,))[0]
+        return self.display.get(name) or self.aliases.get(name, (name,))[0]
 
     def score(self, headers: list[str]) -> int:
         return len(self.signature.intersection(headers))
@@ -89,6 +91,7 @@ def platform_specs() -> dict[str, PlatformSpec]:
             },
             item_rows=_item_row_rule(spec.get("item_rows")),
             exclusive=frozenset(normalize_header(h) for h in spec.get("exclusive", ())),
+            display={f: hs[0] for f, hs in spec["fields"].items()},
         )
     return specs
 

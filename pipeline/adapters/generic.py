@@ -9,12 +9,15 @@ from pathlib import Path
 import yaml
 
 from pipeline.adapters import RAW_FIELDS, PlatformSpec
+from pipeline.adapters.item_rows import ItemRowRule
 from pipeline.errors import InputError
 from pipeline.i18n import _
 from pipeline.text import normalize_header, value_keys
 from pipeline.vocabulary import canonical_codes
 
-REQUIRED = ("order_id", "status", "created_at")
+# The status column is optional: without one, an order's status follows its times
+# (stg_generic_orders.sql).
+REQUIRED = ("order_id", "created_at")
 
 
 @dataclass
@@ -51,6 +54,9 @@ class Mapping:
             required=REQUIRED,
             signature=frozenset(),
             aliases={f: (normalize_header(h),) for f, h in self.columns.items()},
+            # rows per line item: the same order id repeated, or left empty below the order's row
+            item_rows=ItemRowRule(same=("order_id", "status", "created_at")),
+            display=dict(self.columns),
         )
 
 
@@ -132,6 +138,30 @@ def load_mapping(path: Path) -> Mapping:
                 if kind == "cancel_reason":
                     row = ("cancel_reason", key, None, None, code)
                 mapping.value_rows.append(row)
-    if not any(row[0] == "status" for row in mapping.value_rows):
+    has_table = any(row[0] == "status" for row in mapping.value_rows)
+    if "status" in columns and not has_table:
         raise _bad(path, _("a [status] table mapping the source statuses is missing"))
+    if has_table and "status" not in columns:
+        raise _bad(path, _("the [status] table maps statuses, but [columns] names no status column: add "
+                           "status = \"<column>\" to [columns], or remove [status] to let each order's "
+                           "status follow its times"))  # fmt: skip
     return mapping
+
+
+def status_contradictions(con, mapping: Mapping) -> list[str]:
+    """Warnings for orders whose mapped status its times contradict: the [status] table is
+    likely wrong, and a closed or shipped order counted as open skews every rate."""
+    from pipeline.database import sql_text
+
+    warnings = []
+    for field_name, orders, order_id, raw, status in con.execute(
+        sql_text("int_export_status_contradictions")
+    ).fetchall():
+        time_name = _("a close time") if field_name == "closed_at" else _("a ship time")
+        warnings.append(
+            _("{orders} orders have {time} but a status that says otherwise (e.g. order {order}: "
+              "{raw!r} maps to {status}); check the [status] table of {mapping}",
+              orders=orders, time=time_name, order=order_id, raw=raw, status=status,
+              mapping=mapping.path.name)
+        )  # fmt: skip
+    return warnings

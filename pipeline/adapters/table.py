@@ -148,7 +148,7 @@ def _with_item_rows(export: RawExport, table: pa.Table, spec: PlatformSpec) -> p
     return attached.table.filter(pc.invert(pc.is_in(every_row, orphan_rows)))
 
 
-def _header_candidate(sheets: list) -> tuple[str, int, list[str]] | None:
+def _header_candidate(sheets: list) -> tuple[str, int, list[str], list[str]] | None:
     """(sheet, row index, normalised cells) of the row most like an order header: the most cells
     that some platform's export names, then the most cells with text (not a line of dashes)."""
     known = {h for spec in platform_specs().values() for hs in spec.aliases.values() for h in hs}
@@ -159,7 +159,8 @@ def _header_candidate(sheets: list) -> tuple[str, int, list[str]] | None:
             texts = [h for h in headers if h and any(ch.isalnum() for ch in h)]
             score = (sum(1 for h in texts if h in known), len(texts))
             if score > best_score:
-                best, best_score = (sheet.name, index, headers), score
+                shown = [str(c).strip().splitlines()[0] if str(c).strip() else "" for c in row]
+                best, best_score = (sheet.name, index, headers, shown), score
     return best
 
 
@@ -181,7 +182,7 @@ def _no_header_error(
         sheet = next(s for s in sheets if s.name == candidate[0])
         row = sheet.table.column("row_number")[candidate[1]].as_py()
         sheet_name = candidate[0] if several_sheets else None
-    shown = ", ".join(h for h in seen if h)[:300] or _("no headers at all")
+    shown = ", ".join(h for h in (candidate[3] if candidate else []) if h)[:300] or _("no headers at all")
     if spec is None and seen:
         likely = max(platform_specs().values(), key=lambda s: s.score(seen))
         if likely.score(seen) >= 2:
@@ -191,8 +192,8 @@ def _no_header_error(
         wanted = ", ".join(spec.first_spelling(m) for m in missing) or _("the required columns")
         fix = _("export the full order report from the back-end, or fix the column names")
         if spec.name == "ebay":
-            fix = _("the Orders report's columns can be chosen: in Seller Hub > Orders > Download report, "
-                    "open Customize, switch {columns} back on, and download the report again",
+            fix = _("open Seller Hub > Orders > Download report, choose Customize, switch {columns} back "
+                    "on (sellers can hide columns there), and download the report again",
                     columns=wanted)  # fmt: skip
         elif spec.name == "shopify":
             fix = _("export the orders again from Shopify admin > Orders > Export, as a plain CSV file")

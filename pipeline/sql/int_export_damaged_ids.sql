@@ -11,7 +11,7 @@
 with
 
 export_rows as (
-    select order_id, source_sheet, source_row
+    select order_id, source_sheet, source_row, line_no
     from int_export_rows
     where order_id is not null
 ),
@@ -24,11 +24,13 @@ scientific as (
     limit 1
 ),
 
+-- One row per order row (an order's item rows repeat its id): two orders that rounding made
+-- one are two rows here, each evidence of its own.
 long_ids as (
     select
         order_id,
-        min(source_sheet) as source_sheet,
-        min(source_row) as source_row,
+        source_sheet,
+        source_row,
         -- log10 of how unlikely a genuine id is to look rounded: ten to one per zero digit
         -- past the 15th, and for a float-exact id the float's spacing at that size
         greatest(
@@ -39,8 +41,7 @@ long_ids as (
                  then greatest(0, floor(log2(cast(order_id as double))) - 52) * log10(2) else 0 end
         ) as rounded_weight
     from export_rows
-    where regexp_full_match(order_id, '[0-9]{16,}')
-    group by order_id
+    where regexp_full_match(order_id, '[0-9]{16,}') and coalesce(line_no, 1) = 1
 ),
 
 evidence as (

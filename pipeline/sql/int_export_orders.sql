@@ -75,7 +75,12 @@ final as (
         first_lines.shipping_method,
         first_lines.carrier,
         first_lines.tracking_number,
-        coalesce(multi_line_totals.item_count, first_lines.item_count) as item_count,
+        -- an order of one item row is one item, whatever its cells say of products
+        coalesce(
+            multi_line_totals.item_count,
+            first_lines.item_count,
+            case when first_lines.line_key <> '' then 1 end
+        ) as item_count,
         coalesce(multi_line_totals.quantity, first_lines.quantity) as quantity,
         coalesce(multi_line_totals.product_info, first_lines.product_info) as product_info,
         first_lines.remark,
@@ -83,6 +88,7 @@ final as (
         first_lines.cancel_reason_raw,
         first_lines.close_cause,
         first_lines.cancel_reason,
+        first_lines.refunded_amount,
         -- every field, nulls as chr(30), so that the hash is stable and shifts cannot collide
         md5(concat_ws(chr(31),
             coalesce(first_lines.status::varchar, chr(30)),
@@ -112,7 +118,9 @@ final as (
             coalesce(coalesce(multi_line_totals.quantity, first_lines.quantity)::varchar, chr(30)),
             coalesce(coalesce(multi_line_totals.product_info, first_lines.product_info), chr(30)),
             coalesce(multi_line_totals.lines_text, chr(30))
-        )) as state_hash
+        -- a field added later joins only when it has a value, so that the hash of an order
+        -- without it is what it always was (else every order would look changed)
+        ) || coalesce(chr(31) || 'refunded:' || first_lines.refunded_amount::varchar, '')) as state_hash
     from first_lines
     cross join context
     left join multi_line_totals using (order_id)

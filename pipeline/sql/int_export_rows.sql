@@ -33,7 +33,11 @@ final as (
         coalesce(
             parse_problem,
             case when status is null and order_id is not null
-                 then 'unknown order status ' || coalesce('"' || status_raw || '"', '(empty)') end
+                 then 'unknown order status ' || coalesce('"' || status_raw || '"', '(empty)')
+                      -- a generic source's statuses are its mapping file's to name
+                      || case when (select platform from ingest_context) = 'generic'
+                              then ' (not in the [status] table of the mapping file)' else '' end
+            end
         ) as reject_reason
     from resolved_status
 )

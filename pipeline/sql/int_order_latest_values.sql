@@ -61,6 +61,8 @@ from_snapshots as (
             as reported_close_cause,
         arg_max(cancel_reason, last_seen_key) filter (where cancel_reason is not null)
             as cancel_reason,
+        arg_max(refunded_amount, last_seen_key) filter (where refunded_amount is not null)
+            as refunded_amount,
         min(first_seen_at) as first_seen_at,
         max(last_seen_at) as last_seen_at,
         min(first_seen_at) filter (where status = 'closed') as first_seen_closed_at,

@@ -48,7 +48,8 @@ final as (
         context.exported_at as first_seen_at,
         context.file_id as last_file_id,
         context.exported_at as last_seen_at,
-        context.seen_key as last_seen_key
+        context.seen_key as last_seen_key,
+        export_orders.refunded_amount
     from export_orders
     cross join context
     anti join known using (order_id, state_hash)

@@ -43,7 +43,7 @@ final as (
         received_at, closed_at, ship_deadline, currency, product_amount, shipping_fee, discount,
         order_amount, buyer_hash, buyer_country, shipping_method, carrier, tracking_number,
         item_count, quantity, product_info, remark, close_reason_raw, cancel_reason_raw,
-        close_cause, cancel_reason, cause_inferred,
+        close_cause, cancel_reason, cause_inferred, refunded_amount,
         coalesce(
             status = 'closed' and paid_at is not null and shipped_at is null
             and (close_cause in (select code from fault_causes)
@@ -61,7 +61,7 @@ final as (
             buyer_hash, buyer_country, shipping_method, carrier, tracking_number, item_count,
             quantity, product_info, remark, close_reason_raw, cancel_reason_raw, close_cause,
             cancel_reason
-        ) as varchar)) as current_hash
+        ) as varchar) || coalesce('|refunded:' || refunded_amount::varchar, '')) as current_hash
     from with_cause
 )
 

@@ -69,7 +69,10 @@ create table if not exists order_snapshots (
     first_seen_at timestamp not null,
     last_file_id bigint not null,
     last_seen_at timestamp not null,
-    last_seen_key varchar not null
+    last_seen_key varchar not null,
+    -- added in schema version 3 (Shopify's Refunded Amount, Taobao's 退款金额): last, so that a
+    -- history upgraded by `alter table ... add column` has the columns in the same order
+    refunded_amount decimal(18, 2)
 );
 
 -- One row per order: its state from the latest export that holds it; fields a later export
@@ -113,7 +116,8 @@ create table if not exists orders_current (
     last_file_id bigint not null,
     last_seen_key varchar not null,
     state_hash varchar not null,
-    current_hash varchar not null
+    current_hash varchar not null,
+    refunded_amount decimal(18, 2)
 );
 
 -- Rows of landed files that could not be read, with the reason.
