@@ -228,7 +228,8 @@ def test_ebay_transaction_report_is_named(db_path: Path) -> None:
 def test_taobao_item_report_is_named(tmp_path: Path, db_path: Path) -> None:
     path = write_rows(
         tmp_path / "ExportOrderDetailList.csv",
-        ["订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性", "套餐信息", "备注", "订单状态", "商家编码"],
+        ["订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性", "套餐信息", "备注", "订单状态",
+         "商家编码"],
         [['="2046118233571902438"', "保温杯", "64.50", "2", "", "颜色:白", "", "", "交易成功", "BW-01"]],
         encoding="gbk",
     )
