@@ -60,6 +60,21 @@ class Mapping:
         )
 
 
+# A mapping file is a few dozen lines; anything far larger is not one.
+MAX_MAPPING_BYTES = 1 << 20
+# Echoed values are cut to this many characters: a message is read, not a copy of the file.
+SHOWN_CHARS = 60
+TOP_LEVEL = {"source", "columns", "status", "close_cause", "cancel_reason"}
+SOURCE_KEYS = {"name", "currency"}
+STATUS_KEYS = {"status", "close_cause", "cancel_reason"}
+
+
+def _shown(value: object) -> str:
+    """A value as a message shows it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
 def _bad(path: Path, problem: str) -> InputError:
     return InputError(
         problem,
@@ -68,83 +83,151 @@ def _bad(path: Path, problem: str) -> InputError:
     )
 
 
+class _StrictYamlLoader(yaml.BaseLoader):
+    """YAML as plain text: every key and value a string (no `yes` -> True, `01` -> 1), and no
+    anchors or aliases (a 'billion laughs' file expands them into gigabytes)."""
+
+    def compose_node(self, parent, index):  # PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a mapping file", event.start_mark
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors (&name) are not allowed in a mapping file", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
 def _load_document(path: Path) -> dict:
     try:
+        size = path.stat().st_size
+        if size > MAX_MAPPING_BYTES:
+            raise _bad(path, _("the mapping file is {size:,} bytes: a mapping file is a few dozen lines",
+                               size=size))  # fmt: skip
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise _bad(path, _("cannot read the mapping file ({error})", error=exc)) from None
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
-            data = yaml.safe_load(text) or {}
+            data = yaml.load(text, Loader=_StrictYamlLoader) or {}  # a BaseLoader: plain text only
         else:
             data = tomllib.loads(text)
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+        detail = str(exc).strip()
         raise _bad(path, _("the mapping file is not valid {format}: {error}",
-                           format=path.suffix[1:].upper(), error=exc)) from None
+                           format=path.suffix[1:].upper(), error=detail[:300])) from None  # fmt: skip
     if not isinstance(data, dict):
         raise _bad(path, _("the mapping file must hold tables such as [columns] and [status]"))
     return data
 
 
-def _check_code(path: Path, kind: str, code: object, where: str) -> str:
-    allowed = canonical_codes()[kind]
-    if not isinstance(code, str) or code not in allowed:
-        raise _bad(path, _("{where}: {code!r} is not a {kind} code (one of {codes})",
-                           where=where, code=code, kind=kind, codes=", ".join(allowed)))
-    return code
+def _problems_of(data: dict) -> list[str]:
+    """Every mistake of a parsed mapping file, each named by its key: one message lists them all."""
+    problems: list[str] = []
+    for key in data:
+        if key not in TOP_LEVEL:
+            problems.append(_("{key} is not a table of mapping files (they are {known})",
+                              key=_shown(key), known=", ".join(sorted(TOP_LEVEL))))  # fmt: skip
+    for table in TOP_LEVEL:
+        if table in data and not isinstance(data[table], dict):
+            problems.append(_("[{table}] must be a table, not {value}", table=table,
+                              value=_shown(data[table])))  # fmt: skip
+    columns = data.get("columns")
+    if isinstance(columns, dict):
+        for name, header in columns.items():
+            if name not in RAW_FIELDS:
+                problems.append(_("[columns] {name} is not a field (one of {fields})",
+                                  name=_shown(name), fields=", ".join(RAW_FIELDS)))  # fmt: skip
+            elif not isinstance(header, str) or not header.strip():
+                problems.append(_("[columns] {name} must name a source column", name=name))
+        missing = [name for name in REQUIRED if name not in columns]
+        if missing:
+            problems.append(_("[columns] must map {fields}", fields=", ".join(missing)))
+    elif "columns" not in data:
+        problems.append(_("a [columns] table naming the source column of each field is missing"))
+    source = data.get("source")
+    if isinstance(source, dict):
+        for key, value in source.items():
+            if key not in SOURCE_KEYS:
+                problems.append(_("[source] {key} is not a setting (they are {known})",
+                                  key=_shown(key), known=", ".join(sorted(SOURCE_KEYS))))  # fmt: skip
+            elif not isinstance(value, str):
+                problems.append(_("[source] {key} must be text, not {value}", key=key, value=_shown(value)))
+    status = data.get("status")
+    if isinstance(status, dict):
+        for raw, target in status.items():
+            where = f"[status] {_shown(raw)}"
+            if isinstance(target, dict):
+                unknown = [k for k in target if k not in STATUS_KEYS]
+                if unknown:
+                    problems.append(_("{where}: {keys} is not a key (they are {known})", where=where,
+                                      keys=", ".join(_shown(k) for k in unknown),
+                                      known=", ".join(sorted(STATUS_KEYS))))  # fmt: skip
+                elif "status" not in target:
+                    problems.append(_("{where} must be a status code or a table with `status`", where=where))
+                else:
+                    problems.extend(_code_problems(target, where))
+            elif isinstance(target, str):
+                problems.extend(_code_problems({"status": target}, where))
+            else:
+                problems.append(_("{where} must be a status code or a table with `status`", where=where))
+    for kind in ("close_cause", "cancel_reason"):
+        table = data.get(kind)
+        if isinstance(table, dict):
+            for raw, code in table.items():
+                problems.extend(_code_problems({kind: code}, f"[{kind}] {_shown(raw)}"))
+    return problems
+
+
+def _code_problems(codes: dict, where: str) -> list[str]:
+    problems = []
+    for kind, code in codes.items():
+        allowed = canonical_codes()[kind]
+        if not isinstance(code, str) or code not in allowed:
+            problems.append(_("{where}: {code} is not a {kind} code (one of {codes})", where=where,
+                              code=_shown(code), kind=kind, codes=", ".join(allowed)))  # fmt: skip
+    return problems
 
 
 def load_mapping(path: Path) -> Mapping:
-    """Read and validate a mapping file, naming the offending key on any mistake."""
+    """Read and validate a mapping file; every mistake is named by its key, in one message."""
     path = Path(path)
     if not path.is_file():
         raise InputError(
             _("the mapping file does not exist"), path=path, fix=_("give the path of a .toml or .yaml file")
         )
     data = _load_document(path)
-    columns = data.get("columns")
-    if not isinstance(columns, dict):
-        raise _bad(path, _("a [columns] table naming the source column of each field is missing"))
-    for name, header in columns.items():
-        if name not in RAW_FIELDS:
-            raise _bad(path, _("[columns] {name!r} is not a field (one of {fields})",
-                               name=name, fields=", ".join(RAW_FIELDS)))
-        if not isinstance(header, str) or not header.strip():
-            raise _bad(path, _("[columns] {name} must name a source column", name=name))
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        raise _bad(path, _("[columns] must map {fields}", fields=", ".join(missing)))
-    mapping = Mapping(path=path, columns=dict(columns), currency=data.get("source", {}).get("currency"))
+    problems = _problems_of(data)
+    columns = data.get("columns") or {}
+    has_table = bool(data.get("status"))
+    if not problems and "status" in columns and not has_table:
+        problems.append(_("a [status] table mapping the source statuses is missing"))
+    if not problems and has_table and "status" not in columns:
+        problems.append(_("the [status] table maps statuses, but [columns] names no status column: add "
+                          "status = \"<column>\" to [columns], or remove [status] to let each order's "
+                          "status follow its times"))  # fmt: skip
+    if problems:
+        shown = problems[:8]
+        more = _("; and {count} more", count=len(problems) - len(shown)) if len(problems) > len(shown) else ""
+        raise _bad(path, "; ".join(shown) + more)
+    mapping = Mapping(path=path, columns=dict(columns), currency=(data.get("source") or {}).get("currency"))
     for raw, target in (data.get("status") or {}).items():
-        where = f"[status] {raw!r}"
         if isinstance(target, str):
             target = {"status": target}
-        if not isinstance(target, dict) or "status" not in target:
-            raise _bad(path, _("{where} must be a status code or a table with `status`", where=where))
-        status = _check_code(path, "status", target["status"], where)
-        cause = target.get("close_cause")
-        reason = target.get("cancel_reason")
-        if cause is not None:
-            _check_code(path, "close_cause", cause, where)
-        if reason is not None:
-            _check_code(path, "cancel_reason", reason, where)
         for key in value_keys(str(raw)):
-            mapping.value_rows.append(("status", key, status, cause, reason))
+            mapping.value_rows.append(
+                ("status", key, target["status"], target.get("close_cause"), target.get("cancel_reason"))
+            )
     for kind in ("close_cause", "cancel_reason"):
         for raw, code in (data.get(kind) or {}).items():
-            _check_code(path, kind, code, f"[{kind}] {raw!r}")
             for key in value_keys(str(raw)):
                 row = ("close_cause", key, None, code, None)
                 if kind == "cancel_reason":
                     row = ("cancel_reason", key, None, None, code)
                 mapping.value_rows.append(row)
-    has_table = any(row[0] == "status" for row in mapping.value_rows)
-    if "status" in columns and not has_table:
-        raise _bad(path, _("a [status] table mapping the source statuses is missing"))
-    if has_table and "status" not in columns:
-        raise _bad(path, _("the [status] table maps statuses, but [columns] names no status column: add "
-                           "status = \"<column>\" to [columns], or remove [status] to let each order's "
-                           "status follow its times"))  # fmt: skip
     return mapping
 
 

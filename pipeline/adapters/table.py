@@ -108,6 +108,8 @@ def build_raw_export(
             )
             continue
         index, headers, name = found
+        if spec is not None and spec.name == "generic":
+            _refuse_unmapped_columns(path, spec, headers, sheet.rows[index])
         if export.platform and export.platform != name:
             raise InputError(
                 _("sheet {sheet!r} looks like a {platform} export but an earlier sheet is {earlier}",
@@ -128,6 +130,23 @@ def build_raw_export(
     export.rows_in_table = export.table.num_rows
     export.sheet_count = len(parts)
     return export
+
+
+def _refuse_unmapped_columns(path: Path, spec: PlatformSpec, headers: list[str], cells: list[str]) -> None:
+    """A mapping that names a column the file does not have is mistyped: refuse it rather than
+    read that field as empty in every row (a typo in paid_at would make every order unpaid)."""
+    found = spec.columns(headers)
+    missing = [name for name in spec.aliases if name not in found]
+    if not missing:
+        return
+    named = ", ".join(f"{name} = {spec.first_spelling(name)!r}"[:80] for name in missing)
+    have = ", ".join(str(c).strip() for c in cells if str(c).strip())[:300]
+    raise InputError(
+        _("the mapping file names column(s) the file does not have: {named} (the file's columns: {have})",
+          named=named, have=have),
+        path=path,
+        fix=_("correct the column names in the mapping file's [columns] table"),
+    )
 
 
 def _with_item_rows(export: RawExport, table: pa.Table, spec: PlatformSpec) -> pa.Table:
