@@ -351,3 +351,31 @@ def test_generic_status_table_without_status_column_is_refused(tmp_path: Path, d
                        '[status]\nprocessing = "awaiting_shipment"\n')  # fmt: skip
     assert_refused(ingest(db_path, path, "erp", "--platform", "generic", "--mapping", mapping),
                    "names no status column")  # fmt: skip
+
+
+def test_excel_serial_zero_is_no_date(tmp_path: Path, db_path: Path, query) -> None:
+    """An empty cell Excel formatted as a date reads 1899-12-31 (serial 0) or 1899-12-30 (-1)."""
+    path = tmp_path / "serials.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    sheet.write_row(0, 0, ALI_HEADERS_SHORT)
+    for row, (order_id, created, paid) in enumerate(
+        [("8180005001753712", 45356.6, 45356.7), ("8180005001753713", 0, 45356.7),
+         ("8180005001753714", 45356.6, -1)], 1
+    ):
+        sheet.write_string(row, 0, order_id)
+        sheet.write_string(row, 1, "等待您发货")
+        sheet.write_number(row, 2, created, when)
+        sheet.write_number(row, 3, paid, when)
+    book.close()
+    result = ingest(db_path, path, "s1")
+    assert result.returncode == 0, result.stderr
+    assert "2 rows rejected" in result.stderr
+    reasons = query("select row_number, reason from rejected_rows order by 1")
+    assert [r for r, _ in reasons] == [3, 4]
+    assert all("is not a date" in reason for _, reason in reasons)
+    # a serial -1 in a payment cell is no payment either: the row is rejected, not read as paid
+    assert query("select order_id, paid_at::date::varchar from orders_current") == [
+        ("8180005001753712", "2024-03-05")
+    ]

@@ -7,14 +7,19 @@ create or replace temp macro clean_value(s) as
 
 -- Times as real exports write them: 2024.03.05 14:22, 2024-03-05 14:22:10, Mar-05-24, ...
 -- The common shapes go straight to one format: a list of formats is tried one by one, and
--- that is ten times slower on a 300,000-row export.
-create or replace temp macro parse_time(s) as
+-- that is ten times slower on a 300,000-row export. A time before 1990 is no order's: it is an
+-- empty or zero cell that Excel formatted as a date (serial 0 is 1899-12-31), and reads as none
+-- (so that the row says its date is not a date). greatest() ignores a null, and nullif() then
+-- blanks the floor itself: one evaluation of the parse.
+create or replace temp macro parse_time(s) as nullif(greatest(timestamp '1989-12-31 23:59:59',
     case
         when s is null then null
         when s like '____.__.__ __:__' then try_strptime(s, '%Y.%m.%d %H:%M')
         when s like '____-__-__ __:__:__' then try_strptime(s, '%Y-%m-%d %H:%M:%S')
         when s like '____-__-__' then try_strptime(s, '%Y-%m-%d')
         when s like '___-__-__' then try_strptime(s, '%b-%d-%y')
+        -- eBay's dates with a time (Sep-14-26 01:39:56)
+        when s like '___-__-__ __:__:__' then try_strptime(s, '%b-%d-%y %H:%M:%S')
         else coalesce(
             try_cast(translate(s, './', '--') as timestamp),
             try_strptime(s, [
@@ -23,7 +28,7 @@ create or replace temp macro parse_time(s) as
                 '%Y年%m月%d日', '%Y%m%d'
             ])
         )
-    end;
+    end), timestamp '1989-12-31 23:59:59');
 
 -- Amounts such as $12.34, US $12.34, ¥1,280.00, 128.50. The common shapes skip the regex.
 create or replace temp macro parse_amount(s) as
@@ -38,6 +43,66 @@ create or replace temp macro parse_amount(s) as
                 s, '^[^0-9.-]*(-?[0-9][0-9,]*(\.[0-9]+)?)[^0-9]*$', 1), ''), ',', '') as decimal(18, 2))
         )
     end;
+
+-- Amounts in either decimal convention: 12.50 and 1,234.56, or 12,50 and 1.234,56 (eBay.de,
+-- .fr, .it and many ERPs). A file's convention is decided once, over the distinct shapes of its
+-- amount cells (stg_export_amount_shapes), and passed in as `mark`: '.' or ',', 'none' when no
+-- value says which (then a 1,234 or 1.234 is left empty: guessing reads it 1000 times wrong),
+-- 'mixed' when values say both (then each value is read as its own shape says).
+
+-- The one number in an amount cell, signed, its separators as written: '-1.234,56' from
+-- '(€1.234,56)'. Null when the cell holds no number or two ("1 x 12.34"). A space, NBSP or
+-- apostrophe between digit groups ("1 234,56 EUR", "1'234.50") is a thousands separator.
+create or replace temp macro amount_number(s) as
+    case when s like '%-%' or (s like '%(%' and s like '%)%') then '-' else '' end
+    || nullif(regexp_extract(
+        regexp_replace(s, '([0-9])[  \x{202F}''’]([0-9]{3})', '\1\2', 'g'),
+        '^(?:[^0-9]*[^0-9.,]|[^0-9]*[A-Za-z][.,])?([0-9](?:[0-9.,]*[0-9])?)[^0-9]*$', 1), '');
+
+-- Which decimal mark a number (as amount_number gives it) proves: ',' or '.', '?' when it
+-- could be either (one separator followed by three digits: 1,234 or 1.234), null when it has
+-- no separator at all.
+create or replace temp macro amount_mark(n) as
+    case
+        when n is null or (n not like '%.%' and n not like '%,%') then null
+        when n like '%.%' and n like '%,%' then
+            case when regexp_matches(n, ',[0-9]*$') then ',' else '.' end
+        when n like '%,%,%' then '.'
+        when n like '%.%.%' then ','
+        when regexp_full_match(n, '-?[1-9][0-9]{0,2}[.,][0-9]{3}') then '?'
+        when n like '%,%' then ','
+        else '.'
+    end;
+
+-- A number read with the given decimal mark; '?' reads as null.
+create or replace temp macro amount_read(n, mark) as
+    case
+        when mark = ',' then try_cast(replace(replace(n, '.', ''), ',', '.') as decimal(18, 2))
+        when mark = '?' then null
+        else try_cast(replace(n, ',', '') as decimal(18, 2))
+    end;
+
+-- An amount cell read in its file's convention `mark`. The common shapes ($12.34, US $12.34,
+-- 128.50, 12,50) skip the regex.
+create or replace temp macro amount_in(s, mark) as
+    case
+        when s is null then null
+        when mark = '.' then coalesce(
+            case when s like 'US $%' then try_cast(trim(replace(s[5:], ',', '')) as decimal(18, 2))
+                 when s like '$%' then try_cast(trim(replace(s[2:], ',', '')) as decimal(18, 2))
+                 when s not like '%,%' then try_cast(s as decimal(18, 2)) end,
+            amount_read(amount_number(s), '.'))
+        when mark = ',' then coalesce(
+            try_cast(replace(replace(s, '.', ''), ',', '.') as decimal(18, 2)),
+            amount_read(amount_number(s), ','))
+        else amount_read(amount_number(s), amount_mark(amount_number(s)))
+    end;
+
+-- An amount cell left empty for want of a decimal convention: a 1,234 or 1.234 in a file
+-- whose other values do not say which mark is the decimal one.
+create or replace temp macro amount_ambiguous(s, mark) as
+    s is not null and mark not in ('.', ',')
+    and coalesce(amount_mark(amount_number(s)) = '?', false);
 
 -- The currency an amount is written in, when it says so.
 create or replace temp macro amount_currency(s) as
