@@ -6,19 +6,20 @@ import glob
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-from pipeline.adapters.generic import Mapping
+from pipeline.adapters.generic import Mapping, status_contradictions
 from pipeline.adapters.table import build_raw_export
+from pipeline.damaged_ids import refuse_damaged_ids
 from pipeline.database import build_model, build_view, buyer_salt, drop_models, run_statement
 from pipeline.errors import InputError, StorageError, UsageError
 from pipeline.i18n import _
 from pipeline.readers import SUPPORTED_SUFFIXES, read_sheets
 
-DEFAULT_CURRENCY = {"1688": "CNY"}
+DEFAULT_CURRENCY = {"1688": "CNY", "taobao": "CNY"}
 REJECT_EXAMPLES = 5
 
 
@@ -168,7 +169,10 @@ def ingest_file(
     con.execute("begin")
     try:
         _stage(con, raw, store=store, mapping=mapping, sha=sha, file_id=again.file_id if again else None)
+        _warn_blanked_cells(con, raw, result)
         _check_rows(con, raw, result, strict=strict)
+        if mapping is not None:
+            result.warnings.extend(status_contradictions(con, mapping))
         _set_export_time(con, result, again.exported_at if again else exported_at)
         if again:  # the export time it landed with, so that its states are the same sightings
             result.exported_at_source = again.source
@@ -247,7 +251,8 @@ def _stage(
         "create or replace temp table ingest_context as select "
         "?::varchar as platform, ?::varchar as store, ?::bigint as file_id, "
         "?::varchar as sha256, ?::varchar as buyer_salt, ?::varchar as default_currency, "
-        "null::timestamp as exported_at, null::varchar as seen_key",
+        "null::timestamp as exported_at, null::varchar as seen_key, "
+        "?::timestamp as latest_plausible_at",
         [
             raw.platform,
             store,
@@ -255,12 +260,15 @@ def _stage(
             sha,
             buyer_salt(con),
             (mapping.currency if mapping else None) or DEFAULT_CURRENCY.get(raw.platform),
+            latest_plausible_time(raw.path),
         ],
     )
     con.execute("delete from vocab_alias where platform = 'generic'")
-    if mapping:
+    if mapping and mapping.alias_rows():  # a mapping without a status column may map nothing
         con.executemany("insert into vocab_alias values (?, 'generic', ?, ?)", mapping.alias_rows())
+    build_model(con, "stg_export_amount_shapes")
     build_model(con, "stg_export_rows")
+    build_model(con, "stg_export_cell_warnings")
     # The Arrow copy of the file is no longer needed: free it before the next models grow.
     con.unregister("raw_export")
     raw.table = None
@@ -272,6 +280,7 @@ def _stage(
 
 
 def _check_rows(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, *, strict: bool) -> None:
+    refuse_damaged_ids(con, raw.path, several_sheets=raw.sheet_count > 1)
     con.execute(
         "create or replace temp table export_rejects "
         "(sheet varchar, row_number bigint, order_id varchar, reason varchar)"
@@ -320,6 +329,85 @@ def _check_rows(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, *, st
     build_model(con, "int_export_orders")
     con.execute("drop view int_export_order_lines")
     drop_models(con, "int_export_rows", "int_export_conflicts")
+
+
+# A time zone apart, an export can hold times up to a day past the moment it was saved.
+CLOCK_TOLERANCE = timedelta(days=1)
+BLANKED_EXAMPLES = 5
+
+
+def latest_plausible_time(path: Path) -> datetime:
+    """The latest time an export can hold: its file's save time or now, whichever is later,
+    plus a day for time zones. A later payment, shipping, receipt or close time is impossible
+    (a typo, a wrong clock) and would make every later export of the store look older."""
+    try:
+        saved = datetime.fromtimestamp(Path(path).stat().st_mtime)
+    except (OSError, OverflowError, ValueError):
+        saved = datetime.now()
+    return max(saved, datetime.now()) + CLOCK_TOLERANCE
+
+
+def _field_label(field: str) -> str:
+    return {
+        "paid_at": _("payment time"), "shipped_at": _("shipping time"),
+        "received_at": _("receipt time"), "closed_at": _("close time"),
+        "product_amount": _("product amount"), "shipping_fee": _("shipping fee"),
+        "discount": _("discount"), "order_amount": _("order amount"),
+        "refunded_amount": _("refunded amount"),
+    }.get(field, field)  # fmt: skip
+
+
+def _warn_blanked_cells(con: duckdb.DuckDBPyConnection, raw, result: IngestResult) -> None:
+    """Say which cells were left empty rather than read wrong (stg_export_cell_warnings), and
+    when the file writes amounts in both decimal conventions (stg_export_amount_shapes)."""
+    name = Path(raw.path).name
+    several = raw.sheet_count > 1
+    limit = con.execute("select latest_plausible_at from ingest_context").fetchone()[0]
+    cells = con.execute("select * from stg_export_cell_warnings").fetchall()
+    times = [c for c in cells if c[3].endswith("_at")]
+    amounts = [c for c in cells if not c[3].endswith("_at")]
+
+    def where(sheet: str, row: int, order: str | None) -> str:
+        place = (_("{file} sheet {sheet!r} row {row}", file=name, sheet=sheet, row=row) if several
+                 else _("{file} row {row}", file=name, row=row))  # fmt: skip
+        return place + (_(", order {order}", order=order) if order else "")
+
+    for sheet, row, order, column, value in times[:BLANKED_EXAMPLES]:
+        result.warnings.append(
+            _("{where}: the {field} {value} lies in the future (after {limit}, when the file was "
+              "saved at the latest), so it cannot be true; the cell was left empty and does not "
+              "count toward the export time. Check the order in the platform's back-end and "
+              "correct the date in the file", where=where(sheet, row, order),
+              field=_field_label(column), value=value, limit=f"{limit - CLOCK_TOLERANCE:%Y-%m-%d}")
+        )  # fmt: skip
+    for sheet, row, order, column, value in amounts[:BLANKED_EXAMPLES]:
+        result.warnings.append(
+            _("{where}: the {field} {value!r} reads as thousands with one decimal mark and as "
+              "a fraction with the other, and no other amount in the file says which mark it "
+              "uses; the cell was left empty rather than guessed. Export the amounts with their "
+              "decimals (1,234.00 or 1.234,00) and ingest the file again",
+              where=where(sheet, row, order), field=_field_label(column), value=value)
+        )  # fmt: skip
+    for kind in (times, amounts):
+        if len(kind) > BLANKED_EXAMPLES:
+            result.warnings.append(_("{file}: {more} more cells were left empty for the same reason",
+                                     file=name, more=len(kind) - BLANKED_EXAMPLES))  # fmt: skip
+    first: dict[str, tuple[int, str]] = {}  # decimal mark: its first row and value in the file
+    for mark, row, value in con.execute(
+        "select decimal_mark, example_row, example_value from stg_export_amount_shapes "
+        "where decimal_mark in (',', '.') order by example_sheet, example_row"
+    ).fetchall():
+        first.setdefault(mark, (row, value))
+    if len(first) == 2:
+        result.warnings.append(
+            _("{file}: amounts are written with a decimal comma ({comma!r}, row {comma_row}) and "
+              "with a decimal point ({dot!r}, row {dot_row}); each was read as written, and an "
+              "amount that could be either (1,234 or 1.234) was left empty. Check that the file "
+              "was not pieced together from exports in different languages",
+              file=name, comma=first[","][1], comma_row=first[","][0], dot=first["."][1],
+              dot_row=first["."][0])
+        )  # fmt: skip
+    drop_models(con, "stg_export_cell_warnings", "stg_export_amount_shapes")
 
 
 def _set_export_time(

@@ -7,6 +7,19 @@ raw_rows as (select * from raw_export),
 
 context as (select * from ingest_context),
 
+-- The file's decimal mark, decided once over the distinct shapes of its amount cells: ',' or
+-- '.' when its values say so, 'mixed' when they say both, 'none' when none says (macros.sql).
+amount_style as (
+    select
+        case
+            when bool_or(decimal_mark = ',') and bool_or(decimal_mark = '.') then 'mixed'
+            when bool_or(decimal_mark = ',') then ','
+            when bool_or(decimal_mark = '.') then '.'
+            else 'none'
+        end as decimal_mark
+    from stg_export_amount_shapes
+),
+
 cleaned as (
     select
         source_sheet,
@@ -55,17 +68,18 @@ typed as (
         parse_time(received_raw) as received_at,
         parse_time(closed_raw) as closed_at,
         parse_time(deadline_raw) as ship_deadline,
-        parse_amount(product_amount_raw) as product_amount,
-        parse_amount(shipping_fee_raw) as shipping_fee,
-        parse_amount(discount_raw) as discount,
-        parse_amount(coalesce(order_amount_raw, line_amount_raw)) as order_amount,
+        amount_style.decimal_mark,
+        amount_in(product_amount_raw, amount_style.decimal_mark) as product_amount,
+        amount_in(shipping_fee_raw, amount_style.decimal_mark) as shipping_fee,
+        amount_in(discount_raw, amount_style.decimal_mark) as discount,
+        amount_in(coalesce(order_amount_raw, line_amount_raw), amount_style.decimal_mark) as order_amount,
         try_cast(parse_amount(quantity_raw) as integer) as quantity_cell,
         coalesce(
             currency_cell,
             amount_currency(coalesce(order_amount_raw, line_amount_raw, product_amount_raw)),
             context.default_currency
         ) as currency,
-        parse_amount(refunded_amount_raw) as refunded_amount,
+        amount_in(refunded_amount_raw, amount_style.decimal_mark) as refunded_amount,
         coalesce(
             carrier_raw,
             case when tracking like '%:%' then nullif(trim(split_part(tracking, ':', 1)), '') end
@@ -79,16 +93,63 @@ typed as (
         case when buyer_key is not null
              then sha256(context.buyer_salt || '|' || context.platform || '|' || lower(buyer_key))
         end as buyer_hash
-    from cleaned, context
+    from cleaned, context, amount_style
+),
+
+-- A time later than the file can have been exported (its save time or now, whichever is
+-- later, plus a day for time zones) is impossible: left empty, so that it cannot make the
+-- file's export time years ahead and every later export look older. An order date there
+-- rejects its row. Ship deadlines lie ahead legitimately and are not checked. Cells left
+-- empty are listed in blanked_cells (field chr(31) raw value, chr(30) between cells) and
+-- reported by stg_export_cell_warnings.
+plausible as (
+    select
+        typed.* replace (
+            case when paid_at > context.latest_plausible_at then null else paid_at end as paid_at,
+            case when shipped_at > context.latest_plausible_at then null else shipped_at end as shipped_at,
+            case when received_at > context.latest_plausible_at then null else received_at end
+                as received_at,
+            case when closed_at > context.latest_plausible_at then null else closed_at end as closed_at,
+            case when paid_at > context.latest_plausible_at then null else paid_raw end as paid_raw,
+            case when shipped_at > context.latest_plausible_at then null else shipped_raw end
+                as shipped_raw,
+            case when received_at > context.latest_plausible_at then null else received_raw end
+                as received_raw,
+            case when closed_at > context.latest_plausible_at then null else closed_raw end as closed_raw
+        ),
+        coalesce(created_at > context.latest_plausible_at, false) as created_in_future,
+        nullif(concat_ws(chr(30),
+            case when paid_at > context.latest_plausible_at then 'paid_at' || chr(31) || paid_raw end,
+            case when shipped_at > context.latest_plausible_at
+                 then 'shipped_at' || chr(31) || shipped_raw end,
+            case when received_at > context.latest_plausible_at
+                 then 'received_at' || chr(31) || received_raw end,
+            case when closed_at > context.latest_plausible_at
+                 then 'closed_at' || chr(31) || closed_raw end,
+            case when product_amount is null and amount_ambiguous(product_amount_raw, decimal_mark)
+                 then 'product_amount' || chr(31) || product_amount_raw end,
+            case when shipping_fee is null and amount_ambiguous(shipping_fee_raw, decimal_mark)
+                 then 'shipping_fee' || chr(31) || shipping_fee_raw end,
+            case when discount is null and amount_ambiguous(discount_raw, decimal_mark)
+                 then 'discount' || chr(31) || discount_raw end,
+            case when order_amount is null
+                      and amount_ambiguous(coalesce(order_amount_raw, line_amount_raw), decimal_mark)
+                 then 'order_amount' || chr(31) || coalesce(order_amount_raw, line_amount_raw) end,
+            case when refunded_amount is null and amount_ambiguous(refunded_amount_raw, decimal_mark)
+                 then 'refunded_amount' || chr(31) || refunded_amount_raw end
+        ), '') as blanked_cells
+    from typed, context
 ),
 
 checked as (
     select
-        typed.*,
+        plausible.*,
         nullif(concat_ws('; ',
             case when order_id is null then 'no order id' end,
             case when created_raw is null then 'no order date'
-                 when created_at is null then 'order date ' || created_raw || ' is not a date' end,
+                 when created_at is null then 'order date ' || created_raw || ' is not a date'
+                 when created_in_future then 'order date ' || created_raw
+                      || ' lies after the file was exported: a wrong date or clock' end,
             case when paid_raw is not null and paid_at is null
                  then 'payment time ' || paid_raw || ' is not a date' end,
             case when shipped_raw is not null and shipped_at is null
@@ -100,16 +161,19 @@ checked as (
             case when deadline_raw is not null and ship_deadline is null
                  then 'ship deadline ' || deadline_raw || ' is not a date' end,
             case when product_amount_raw is not null and product_amount is null
+                      and not amount_ambiguous(product_amount_raw, decimal_mark)
                  then 'product amount ' || product_amount_raw || ' is not an amount' end,
             case when shipping_fee_raw is not null and shipping_fee is null
+                      and not amount_ambiguous(shipping_fee_raw, decimal_mark)
                  then 'shipping fee ' || shipping_fee_raw || ' is not an amount' end,
             case when coalesce(order_amount_raw, line_amount_raw) is not null and order_amount is null
+                      and not amount_ambiguous(coalesce(order_amount_raw, line_amount_raw), decimal_mark)
                  then 'order amount ' || coalesce(order_amount_raw, line_amount_raw)
                       || ' is not an amount' end,
             case when quantity_raw is not null and quantity_cell is null
                  then 'quantity ' || quantity_raw || ' is not a number' end
         ), '') as parse_problem
-    from typed
+    from plausible
 ),
 
 final as (
@@ -149,6 +213,7 @@ final as (
         fulfillment_status_raw,
         payment_method,
         refunded_amount,
+        blanked_cells,
         parse_problem
     from checked
 )
