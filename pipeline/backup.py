@@ -129,8 +129,10 @@ def restore(folder: Path, db_path: Path, *, force: bool = False) -> tuple[dict[s
 
     The new database is built beside the target and swapped in only when every table's row
     count matches the manifest; with `force`, the database it replaces is kept as `.before-restore`.
+    All along it holds the target as its writer (`writer_lock`), so that an ingest running there
+    finishes first and one starting waits: the file is never swapped under a command using it.
     """
-    from pipeline.database import connect
+    from pipeline.database import writer_lock
     from pipeline.migrations import SCHEMA_VERSION
 
     manifest = read_manifest(folder)
@@ -149,7 +151,36 @@ def restore(folder: Path, db_path: Path, *, force: bool = False) -> tuple[dict[s
             fix=_("restore to another --db path, or add --force to replace it "
                   "(it is kept as .before-restore)"),
         )
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    existed = db_path.exists()
+    lock = writer_lock(db_path)
+    placeholder = False
+    try:
+        # Created empty by writer_lock to hold the place (unless an ingest started a history
+        # there while the restore waited for it).
+        placeholder = not existed and (lock is None or not _holds_history(lock))
+        return _restore_locked(folder, manifest, db_path, force=force, placeholder=placeholder)
+    except BaseException:
+        if placeholder:  # removed while still held, so that no other command opens it first
+            db_path.unlink(missing_ok=True)
+        raise
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def _restore_locked(
+    folder: Path, manifest: dict, db_path: Path, *, force: bool, placeholder: bool
+) -> tuple[dict[str, int], list[str]]:
+    """restore's work, while it holds the target as its writer."""
+    from pipeline.database import connect
+
+    if not force and not placeholder:
+        raise InputError(  # an ingest started a history there while the restore waited
+            _("a history database is already there"),
+            path=db_path,
+            fix=_("restore to another --db path, or add --force to replace it "
+                  "(it is kept as .before-restore)"),
+        )
     building = db_path.with_name(f".{db_path.name}.restoring")
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -170,7 +201,7 @@ def restore(folder: Path, db_path: Path, *, force: bool = False) -> tuple[dict[s
     if salt_inside:
         # The upgrade on first use moves the backup's own salt out of its settings table.
         salt_path(building).unlink(missing_ok=True)
-    if db_path.exists():
+    if db_path.exists() and not placeholder:
         kept = db_path.with_name(db_path.name + ".before-restore")
         os.replace(db_path, kept)
         if salt_path(db_path).exists():
@@ -180,6 +211,12 @@ def restore(folder: Path, db_path: Path, *, force: bool = False) -> tuple[dict[s
     if salt_path(building).exists():
         os.replace(salt_path(building), salt_path(db_path))
     return rows, warnings
+
+
+def _holds_history(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() and not temporary"
+    ).fetchone()[0])  # fmt: skip
 
 
 def _load(folder: Path, manifest: dict, building: Path, connect) -> dict[str, int]:

@@ -93,20 +93,28 @@ def lock_wait_seconds() -> float:
 LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
 
 
-def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _open(
+    db_path: Path, read_only: bool, *, unreadable_ok: bool = False
+) -> duckdb.DuckDBPyConnection | None:
     """Open the file, waiting while another process holds it.
 
     DuckDB lets one process write a file, and a writer excludes readers in other processes.
     Ingests, reports and notebooks hold it briefly, so waiting a little beats failing.
+    With `unreadable_ok`, a file DuckDB cannot open for any other reason than a lock (a damaged
+    one, say) gives None: no other process can be using it either.
     """
     deadline = time.monotonic() + lock_wait_seconds()
     told = False
     while True:
         try:
             return duckdb.connect(str(db_path), read_only=read_only)
-        except duckdb.IOException as exc:
-            first_line = str(exc).splitlines()[0]
-            locked = "lock" in first_line.lower()
+        except duckdb.Error as exc:
+            first_line = (str(exc).splitlines() or [""])[0]
+            locked = isinstance(exc, duckdb.IOException) and "lock" in first_line.lower()
+            if not locked and unreadable_ok:
+                return None
+            if not isinstance(exc, duckdb.IOException):
+                raise
             if not locked or time.monotonic() >= deadline:
                 holder = LOCK_HOLDER.search(str(exc))
                 if not locked:
@@ -130,6 +138,21 @@ def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
                 )  # fmt: skip
                 told = True
             time.sleep(0.25)
+
+
+def writer_lock(db_path: Path) -> duckdb.DuckDBPyConnection | None:
+    """Hold the history file as its one writer, as every ingest, run and backup does: DuckDB's
+    own lock, waiting up to STOREHEALTH_LOCK_WAIT seconds for the process that has it (and
+    naming it when giving up). A file that does not exist yet is created empty, so that no
+    other command can start a history there meanwhile. None when there is nothing a process
+    could hold: a file that is not a DuckDB database, or one too damaged to open."""
+    db_path = Path(db_path)
+    if db_path.is_file():
+        with db_path.open("rb") as fh:
+            if fh.read(12)[8:12] != b"DUCK":
+                return None
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    return _open(db_path, read_only=False, unreadable_ok=True)
 
 
 def _check_database_file(db_path: Path) -> None:
