@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -59,6 +58,22 @@ def continuation_rows(table: pa.Table, rule: ItemRowRule) -> pa.Array:
     return pc.fill_null(pc.and_(continues, has_order_above), False)
 
 
+def _repeats_row_above(table: pa.Table) -> pa.Array:
+    """True for each row whose every read cell equals the row above's (empty equals empty)."""
+    same = pa.array([False] + [True] * (table.num_rows - 1))
+    for name in table.column_names:
+        if name in ("source_sheet", "source_row", "source_sheet_no"):
+            continue
+        column = _column(table, name)
+        if pa.types.is_null(column.type):
+            continue
+        above = pa.concat_arrays([pa.nulls(1, type=column.type), column.slice(0, len(column) - 1)])
+        equal = pc.fill_null(pc.equal(column, above), False)
+        both_empty = pc.and_(pc.is_null(column), pc.is_null(above))
+        same = pc.and_(same, pc.or_(equal, both_empty))
+    return same
+
+
 @dataclass
 class ItemRows:
     """The table with item rows filled in, and the rows that belong to no order."""
@@ -79,7 +94,11 @@ def attach_item_rows(table: pa.Table, rule: ItemRowRule) -> ItemRows:
     # the order row each row belongs to (itself for an order row)
     group = pc.subtract(pc.cumulative_sum(pc.cast(starts, pa.int64())), 1)
     owner = pc.take(start_positions, group)
-    line_no = pc.add(pc.subtract(pa.array(np.arange(rows, dtype=np.int64)), owner), 1)
+    # an item row that repeats the row above it cell for cell is that line again, not a second
+    # one (SPEC: the same order twice in one file counts once); only where ids repeat
+    new_line = pc.invert(_repeats_row_above(table)) if rule.same else pa.array([True] * rows)
+    lines_so_far = pc.cumulative_sum(pc.cast(pc.or_(new_line, starts), pa.int64()))
+    line_no = pc.add(pc.subtract(lines_so_far, pc.take(lines_so_far, owner)), 1)
 
     columns = {}
     for name in table.column_names:
