@@ -945,14 +945,23 @@ def restore(
     err.print(f"restored {sum(rows.values())} rows in {len(rows)} tables into {_db(db)}", markup=False)
 
 
+def _say_interrupted() -> None:
+    err.print(_("interrupted; nothing half-written was kept"), markup=False)
+    sys.exit(130)
+
+
 def main() -> None:
     """Console entry point: usage errors exit 2, bad input 1, never a traceback for either."""
+    from pipeline.interrupt import Interrupted, catch_interrupts, was_interrupted
+
+    catch_interrupts()
     try:
         app()
-    except KeyboardInterrupt:
-        err.print("interrupted; nothing half-written was kept")
-        sys.exit(130)
+    except (Interrupted, KeyboardInterrupt):
+        _say_interrupted()
     except Exception as exc:  # a bug, not bad input: say so plainly, keep the details short
+        if was_interrupted():  # DuckDB's "Query interrupted": the echo of Ctrl-C, not a bug
+            _say_interrupted()
         err.print(
             f"internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}. "
             "Nothing half-written was kept. This is a storehealth bug: please report it with "

@@ -42,6 +42,7 @@ from pipeline import i18n
 from pipeline.config import PACKAGE_DIR, project_root
 from pipeline.errors import InputError, UsageError
 from pipeline.i18n import _
+from pipeline.interrupt import Interrupted
 
 KINDS = ("weekly", "review", "cluster")
 KERNEL_NAME = "storehealth"
@@ -664,7 +665,7 @@ def render_jobs(
         for thread in threads:
             while thread.is_alive():
                 thread.join(0.2)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):  # Ctrl-C: no kernel outlives the command
         with lock:
             for worker in workers_made:
                 worker.kill()
