@@ -372,13 +372,14 @@ def _warn_blanked_cells(con: duckdb.DuckDBPyConnection, raw, result: IngestResul
                  else _("{file} row {row}", file=name, row=row))  # fmt: skip
         return place + (_(", order {order}", order=order) if order else "")
 
+    saved = f"{limit - CLOCK_TOLERANCE:%Y-%m-%d}"
     for sheet, row, order, column, value in times[:BLANKED_EXAMPLES]:
         result.warnings.append(
             _("{where}: the {field} {value} lies in the future (after {limit}, when the file was "
               "saved at the latest), so it cannot be true; the cell was left empty and does not "
               "count toward the export time. Check the order in the platform's back-end and "
               "correct the date in the file", where=where(sheet, row, order),
-              field=_field_label(column), value=value, limit=f"{limit - CLOCK_TOLERANCE:%Y-%m-%d}")
+              field=_field_label(column), value=value, limit=saved)
         )  # fmt: skip
     for sheet, row, order, column, value in amounts[:BLANKED_EXAMPLES]:
         result.warnings.append(
