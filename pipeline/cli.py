@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -97,14 +96,9 @@ def _check_store(store: str) -> str:
 
 
 def _parse_moment(text: str | None, option: str = "--exported-at") -> datetime | None:
-    if text is None:
-        return None
-    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    raise UsageError(_("{option} {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM", option=option, text=text))
+    from pipeline.command_days import command_moment
+
+    return command_moment(option, text)
 
 
 def _read_history(db: Path | None, read: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
@@ -147,7 +141,9 @@ def ingest(
     store: Annotated[str, typer.Option("--store", help=_("The store these exports belong to."))],
     platform: Annotated[
         str | None,
-        typer.Option("--platform", help=_("aliexpress, ebay, 1688 or generic (default: detect).")),
+        typer.Option(
+            "--platform", help=_("aliexpress, ebay, 1688, shopify, taobao or generic (default: detect).")
+        ),
     ] = None,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help=_("Mapping file for --platform generic."))
@@ -337,12 +333,9 @@ def _print_status(report: dict) -> None:
 
 
 def _parse_day(option: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise UsageError(_("{option} {text!r}: there is no such day", option=option, text=text)) from None
-        raise UsageError(_("{option} {text!r}: use YYYY-MM-DD", option=option, text=text)) from None
+    from pipeline.command_days import command_day
+
+    return command_day(option, text)
 
 
 MetricsTable = Literal["summary", "reasons", "causes", "policy", "backlog"]

@@ -39,6 +39,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline import i18n
+from pipeline.command_days import command_day, plausible
 from pipeline.config import PACKAGE_DIR, project_root
 from pipeline.errors import InputError, UsageError
 from pipeline.i18n import _
@@ -168,28 +169,23 @@ def parse_period(
             monday = None
         if monday is None:
             raise UsageError(_("--week {week!r}: use an ISO week such as 2024-W14", week=week))
+        plausible("--week", week, monday)
         return Period(monday, monday + timedelta(days=6))
     if month:
         m = re.fullmatch(r"(\d{4})-(\d{1,2})", month.strip())
         if not m or not 1 <= int(m[2]) <= 12:
             raise UsageError(_("--month {month!r}: use YYYY-MM, such as 2024-03", month=month))
-        first = date(int(m[1]), int(m[2]), 1)
+        first = date(max(int(m[1]), 1), int(m[2]), 1)  # year 0 does not exist: plausible() says so
+        plausible("--month", month, first)
         return Period(first, _month_end(first))
     if date_from or date_to:
         if not (date_from and date_to):
             raise UsageError(_("give both --from YYYY-MM-DD and --to YYYY-MM-DD"))
-        first, last = _day("--from", date_from), _day("--to", date_to)
+        first, last = command_day("--from", date_from), command_day("--to", date_to)
         if first > last:
             raise UsageError(_("--from {first} is after --to {last}", first=first, last=last))
         return Period(first, last)
     return None
-
-
-def _day(option: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(_("{option} {text!r}: use YYYY-MM-DD", option=option, text=text)) from None
 
 
 def default_period(kind: str, latest_order: date) -> Period:
