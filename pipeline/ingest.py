@@ -18,6 +18,7 @@ from pipeline.database import build_model, build_view, buyer_salt, drop_models, 
 from pipeline.errors import InputError, StorageError, UsageError
 from pipeline.i18n import _
 from pipeline.readers import SUPPORTED_SUFFIXES, read_sheets
+from pipeline.store_names import lookalike_warning
 
 DEFAULT_CURRENCY = {"1688": "CNY", "taobao": "CNY"}
 REJECT_EXAMPLES = 5
@@ -143,13 +144,14 @@ def ingest_file(
     if known:
         again = Reprocess(file_id=known[3], exported_at=known[4], source=known[5])
 
+    lookalike = lookalike_warning(con, store)
     progress("reading")
     spec = mapping.spec() if mapping else None
     sheets = read_sheets(path)
     raw = build_raw_export(path, sheets, platform=None if spec else platform, spec=spec)
     del sheets
     result = IngestResult(path=path, outcome="ingested", store=store, platform=raw.platform)
-    result.warnings.extend(raw.warnings)
+    result.warnings.extend(lookalike + raw.warnings)
     result.rows_read = raw.rows_read
     if result.rows_read == 0:
         raise InputError(
