@@ -3,8 +3,8 @@
 Real exports cannot be shipped with the project (they hold buyer data), yet the ingest, the
 metrics and the benchmarks need files that look and behave like the real ones: AliExpress
 batch exports (Chinese or English headers, ``.xls`` / ``.xlsx`` / ``.csv``), eBay Seller Hub
-"Orders" reports and 1688 exports, taken every few weeks as rolling 90-day windows in which
-orders change state between exports.
+"Orders" reports, 1688 exports and Shopify ``orders_export.csv`` files, taken every few weeks as
+rolling 90-day windows in which orders change state between exports.
 
 The model: :func:`simulate_orders` draws each order's whole lifecycle (created, paid, maybe a
 risk-control hold, then shipped and received, or cancelled, timed out, disputed ...).
@@ -46,6 +46,8 @@ __all__ = [
     "PLATFORMS",
     "REASON_HEADERS_1688",
     "SELLER_FAULT_REASONS",
+    "SHOPIFY_HEADERS",
+    "SHOPIFY_ITEM_ROW_CELLS",
     "XLS_MAX_ROWS",
     "XLSX_MAX_ROWS",
     "Buyer",
@@ -64,7 +66,7 @@ __all__ = [
     "write_export",
 ]
 
-PLATFORMS = ("aliexpress", "ebay", "1688")
+PLATFORMS = ("aliexpress", "ebay", "1688", "shopify")
 
 #: BIFF8 sheets hold 65,536 rows, the header row included.
 XLS_MAX_ROWS = 65_536
@@ -127,6 +129,39 @@ HEADERS_1688 = [
     "货品标题", "数量", "物流公司", "运单号", "买家留言",
 ]  # fmt: skip
 REASON_HEADERS_1688 = ["关闭原因"]
+
+# Shopify Admin > Orders > Export, "Plain CSV file": the current 79-column header
+# (tests/fixtures/real_layouts/SOURCES.md section 2). No reason columns: a cancelled order has
+# only its Cancelled at.
+SHOPIFY_HEADERS = [
+    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at",
+    "Accepts Marketing", "Currency", "Subtotal", "Shipping", "Taxes", "Total", "Discount Code",
+    "Discount Amount", "Shipping Method", "Created at", "Lineitem quantity", "Lineitem name",
+    "Lineitem price", "Lineitem compare at price", "Lineitem sku", "Lineitem requires shipping",
+    "Lineitem taxable", "Lineitem fulfillment status", "Billing Name", "Billing Street",
+    "Billing Address1", "Billing Address2", "Billing Company", "Billing City", "Billing Zip",
+    "Billing Province", "Billing Country", "Billing Phone", "Shipping Name", "Shipping Street",
+    "Shipping Address1", "Shipping Address2", "Shipping Company", "Shipping City",
+    "Shipping Zip", "Shipping Province", "Shipping Country", "Shipping Phone", "Notes",
+    "Note Attributes", "Cancelled at", "Payment Method", "Payment Reference", "Refunded Amount",
+    "Vendor", "Outstanding Balance", "Employee", "Location", "Device ID", "Id", "Tags",
+    "Risk Level", "Source", "Lineitem discount", "Tax 1 Name", "Tax 1 Value", "Tax 2 Name",
+    "Tax 2 Value", "Tax 3 Name", "Tax 3 Value", "Tax 4 Name", "Tax 4 Value", "Tax 5 Name",
+    "Tax 5 Value", "Phone", "Receipt Number", "Duties", "Billing Province Name",
+    "Shipping Province Name", "Payment ID", "Payment Terms Name", "Next Payment Due At",
+    "Payment References",
+]  # fmt: skip
+# The cells a line item's row repeats below its order's first row; every other cell is empty.
+SHOPIFY_ITEM_ROW_CELLS = frozenset({
+    "Name", "Email", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price",
+    "Lineitem compare at price", "Lineitem sku", "Lineitem requires shipping",
+    "Lineitem taxable", "Lineitem fulfillment status", "Vendor", "Lineitem discount", "Phone",
+})  # fmt: skip
+# Cells Shopify writes as a quoted "" when they are empty on an order's first row.
+_SHOPIFY_QUOTED_EMPTY = frozenset({
+    "Discount Code", "Billing Address2", "Billing Company", "Shipping Address2",
+    "Shipping Company", "Notes", "Note Attributes", "Payment Reference", "Tags",
+})  # fmt: skip
 
 # --------------------------------------------------------------------------------------------
 # Platform vocabulary: canonical codes -> what each export writes.
@@ -456,6 +491,50 @@ _EBAY_NOTES = (
 )  # fmt: skip
 _STAFF = ("", "", "", "Lily", "Tom", "王丽", "陈杰")
 
+# The Shopify store: an independent US shop (its clock at US Eastern time) that ships mostly at
+# home. Buyers are made up: e-mail at example.com, phone numbers from the ranges set aside for
+# fiction (555-01xx in North America, 07700 900xxx in the UK, 0491 570xxx in Australia).
+# (country, weight, province code, province name, city, postcode pattern, state sales tax %)
+_SHOP_PLACES: tuple[tuple[str, int, str, str, str, str, float], ...] = (
+    ("US", 9, "TX", "Texas", "Houston", "770##", 6.25),
+    ("US", 9, "NY", "New York", "Brooklyn", "112##", 4.0),
+    ("US", 6, "AZ", "Arizona", "Phoenix", "850##", 5.6),
+    ("US", 5, "OH", "Ohio", "Columbus", "432##", 5.75),
+    ("US", 11, "CA", "California", "San Diego", "921##", 7.25),
+    ("US", 7, "FL", "Florida", "Orlando", "328##", 6.0),
+    ("US", 6, "MA", "Massachusetts", "Boston", "021##", 6.25),
+    ("US", 5, "WA", "Washington", "Seattle", "981##", 6.5),
+    ("US", 4, "CO", "Colorado", "Denver", "802##", 2.9),
+    ("US", 4, "NJ", "New Jersey", "Newark", "071##", 6.625),
+    ("CA", 4, "ON", "Ontario", "Toronto", "M#@ #@#", 0.0),
+    ("CA", 2, "AB", "Alberta", "Calgary", "T#@ #@#", 0.0),
+    ("GB", 3, "", "", "Manchester", "M# #@@", 0.0),
+    ("AU", 2, "VIC", "Victoria", "Melbourne", "3###", 0.0),
+)
+# (Payment Method cell, weight, how it is paid: "now" at checkout, "manual" later by the buyer,
+#  "on_delivery" in cash to the courier, "on_capture" authorised now and captured on fulfilment)
+_SHOP_PAYMENTS = (
+    ("Shopify Payments", 64, "now"),
+    ("PayPal Express Checkout", 15, "now"),
+    ("Shop Pay Installments", 4, "now"),
+    ("Shopify Payments", 5, "on_capture"),
+    ("Cash on Delivery (COD)", 8, "on_delivery"),
+    ("Bank Deposit", 4, "manual"),
+)
+_SHOP_VENDOR = "Harbor Lane"
+_SHOP_AREA_CODES = {
+    "Houston": "713", "Brooklyn": "718", "Phoenix": "602", "Columbus": "614", "San Diego": "619",
+    "Orlando": "407", "Boston": "617", "Seattle": "206", "Denver": "303", "Newark": "973",
+    "Toronto": "416", "Calgary": "403",
+}  # fmt: skip
+_SHOP_TAX = {(p[0], p[2]): p[6] for p in _SHOP_PLACES}
+_SHOP_PROVINCE_NAMES = {(p[0], p[2]): p[3] for p in _SHOP_PLACES}
+_SHOP_DISCOUNTS = (("WELCOME10", 10), ("SPRING15", 15), ("SAVE5", 0))  # (code, % off; 0: $5 off)
+_SHOP_NOTES = (
+    "Please gift wrap, it's a birthday present.", "Leave the parcel with the concierge.",
+    "Can you ship it before Friday?", "No invoice in the box please.",
+)  # fmt: skip
+
 _MON = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # relative order volume per hour of day (seller's local time)
 _HOUR_WEIGHT = (6, 4, 3, 3, 3, 4, 5, 6, 8, 9, 10, 10, 9, 9, 9, 9, 10, 10, 11, 12, 12, 11, 9, 7)
@@ -542,6 +621,13 @@ class SimOrder:
     cancel_reason: str | None = None  # canonical cancel reason the buyer / seller gave
     end_code: str = ""  # platform's raw end reason / cancel status / 1688 close code
     cancel_code: str = ""  # eBay's raw CancelReasonCodeType
+    # Shopify only
+    payment_method: str = ""  # the Payment Method cell
+    payment_due: str = ""  # "on_delivery" (COD), "on_capture" (authorised): ships before paid
+    part_shipped_at: datetime | None = None  # some line items fulfilled, the rest pending
+    refund_at: datetime | None = None  # a refund; a full one (refund_cents == total) closes
+    refund_cents: int = 0
+    discount_code: str = ""
 
     @property
     def total_cents(self) -> int:
@@ -559,6 +645,7 @@ class SimOrder:
             for t in (
                 self.created_at, self.paid_at, self.hold_until, self.cancel_requested_at,
                 self.shipped_at, self.dispute_at, self.received_at, self.closed_at,
+                self.part_shipped_at, self.refund_at,
             )  # fmt: skip
             if t is not None
         ]
@@ -567,7 +654,8 @@ class SimOrder:
     def events(self) -> dict[str, datetime]:
         """The event times present in this order, by field name (for checks and tests)."""
         names = ("created_at", "paid_at", "hold_until", "cancel_requested_at", "shipped_at",
-                 "dispute_at", "received_at", "closed_at")  # fmt: skip
+                 "dispute_at", "received_at", "closed_at", "part_shipped_at",
+                 "refund_at")  # fmt: skip
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
 
 
@@ -603,6 +691,19 @@ def _status_at(
     return "awaiting_payment"
 
 
+def _shopify_status(status: str, payment_due: str, part_shipped: datetime | None) -> str:
+    """Shopify's reading of a lifecycle status (SPEC section 1, stg_shopify_orders.sql).
+
+    Cash on delivery and an authorised payment await shipment unpaid; a partial fulfilment
+    is partially_shipped. Everything else reads as the generic lifecycle does.
+    """
+    if status == "awaiting_payment" and payment_due:
+        return "awaiting_shipment"
+    if status == "awaiting_shipment" and part_shipped is not None:
+        return "partially_shipped"
+    return status
+
+
 def state_as_of(order: SimOrder, when: datetime) -> SimOrder | None:
     """The order as an export made at `when` shows it; None if not yet created then.
 
@@ -628,6 +729,10 @@ def state_as_of(order: SimOrder, when: datetime) -> SimOrder | None:
         order.paid_at, order.hold_until, order.cancel_requested_at, order.shipped_at,
         order.dispute_at, order.received_at, order.closed_at, when,
     )  # fmt: skip
+    part_shipped = cut(order.part_shipped_at)
+    refund = cut(order.refund_at)
+    if order.platform == "shopify":
+        status = _shopify_status(status, order.payment_due, part_shipped)
     return _replace(
         order,
         status=status,
@@ -645,6 +750,9 @@ def state_as_of(order: SimOrder, when: datetime) -> SimOrder | None:
         cancel_reason=order.cancel_reason if (requested or closed) else None,
         end_code=order.end_code if ended else "",
         cancel_code=order.cancel_code if (requested or closed) else "",
+        part_shipped_at=part_shipped,
+        refund_at=refund,
+        refund_cents=order.refund_cents if refund is not None else 0,
     )
 
 
@@ -774,6 +882,9 @@ class _Simulator:
             self.methods: tuple[Any, ...] = _ALI_METHODS
         elif platform == "ebay":
             self.methods = _EBAY_METHODS
+        elif platform == "shopify":  # the payment methods, drawn the same way
+            self.methods = _SHOP_PAYMENTS
+            self.place_cum = _cumulative([p[1] for p in _SHOP_PLACES])
         else:
             self.methods = _CARRIERS_1688
         self.method_cum = _cumulative([m[1] for m in self.methods] if platform != "1688"
@@ -789,7 +900,12 @@ class _Simulator:
         rng, seen = self.rng, self.buyers
         if seen and (rng.random() < self.repeat_rate or len(seen) >= 30_000):
             return seen[int(len(seen) * rng.random() ** 1.5)]
-        b = self._new_buyer_1688() if self.platform == "1688" else self._new_buyer()
+        if self.platform == "1688":
+            b = self._new_buyer_1688()
+        elif self.platform == "shopify":
+            b = self._new_buyer_shopify()
+        else:
+            b = self._new_buyer()
         seen.append(b)
         return b
 
@@ -832,6 +948,28 @@ class _Simulator:
         mobile = f"1{rng.choice('35789')}{_digits(rng, 9)}"
         return Buyer(member, name, "", "", mobile, "CN", "中国", province, city, street,
                      _digits(rng, 6), company)  # fmt: skip
+
+    def _new_buyer_shopify(self) -> Buyer:
+        """A made-up shopper: example.com e-mail, a phone number from a range kept for fiction."""
+        rng = self.rng
+        country, _, province, _, city, pattern, _ = _SHOP_PLACES[_pick(rng, self.place_cum)]
+        firsts, lasts, streets, _ = _LANG["en"]
+        first, last = rng.choice(firsts), rng.choice(lasts)
+        handle = _fold(first) + rng.choice(("", ".", "_")) + _fold(last)
+        email = f"{handle}{rng.randrange(100) if rng.random() < 0.5 else ''}@example.com"
+        phone = ""
+        if rng.random() < 0.55:
+            if country in ("US", "CA"):
+                phone = f"+1{_SHOP_AREA_CODES[city]}55501{rng.randrange(100):02d}"
+            elif country == "GB":
+                phone = f"+447700900{rng.randrange(1000):03d}"
+            else:
+                phone = f"+61491570{rng.randrange(1000):03d}"
+        street = f"{rng.randint(1, 250)} {rng.choice(streets)}"
+        if rng.random() < 0.2:
+            street += f", Apt {rng.randint(1, 40)}"
+        return Buyer(handle, f"{first} {last}", email, phone, phone, country, country, province,
+                     city, street, _postcode(rng, pattern))  # fmt: skip
 
     def items(self) -> tuple[SimItem, ...]:
         rng = self.rng
@@ -883,6 +1021,8 @@ class _Simulator:
     # -- one order ----------------------------------------------------------------------------
 
     def order(self, i: int, created: datetime, id_offset: int) -> SimOrder:
+        if self.platform == "shopify":
+            return self._order_shopify(i, created, id_offset)
         rng = self.rng
         seq = id_offset + i
         if self.platform == "aliexpress":
@@ -948,6 +1088,118 @@ class _Simulator:
             shipping_method=method[0] if self.platform != "1688" else "",
             remark=remark, staff=staff, variant=rng.randrange(100), status=status, **ev,
         )  # fmt: skip
+
+    def _order_shopify(self, i: int, created: datetime, id_offset: int) -> SimOrder:
+        """A Shopify order: #1001, #1002 ... in order of creation; US sales tax; discount codes."""
+        rng = self.rng
+        seq = id_offset + i
+        items = self.items()
+        buyer = self.buyer()
+        method, _, how = self.methods[_pick(rng, self.method_cum)]
+        items_cents = sum(x.line_cents for x in items)
+        discount = 0
+        code = ""
+        if rng.random() < 0.18:
+            code, percent = rng.choice(_SHOP_DISCOUNTS)
+            if percent:
+                discount = items_cents * percent // 100
+            elif items_cents >= 3000:
+                discount = 500
+            else:
+                code = ""
+        subtotal = items_cents - discount
+        if rng.random() < 0.07:
+            shipping_method, shipping = "UPS 2nd Day Air", 1499
+        elif buyer.country_code != "US":
+            shipping_method, shipping = "International Shipping", 1299
+        elif subtotal >= 5000:
+            shipping_method, shipping = "Free Shipping", 0
+        else:
+            shipping_method, shipping = "Standard", rng.choice((499, 599))
+        rate = _SHOP_TAX[(buyer.country_code, buyer.state)]
+        tax = int(subtotal * rate / 100 + 0.5)
+        remark = rng.choice(_SHOP_NOTES) if rng.random() < 0.05 else ""
+        due = how if how in ("on_delivery", "on_capture") else ""
+        ev = self._life_shopify(created, len(items), how)
+        refund = ev.pop("refund", None)
+        total = items_cents + shipping + tax - discount
+        if refund == "full":
+            ev["refund_cents"] = total
+        elif refund == "partial":  # one item returned, or a goodwill refund
+            ev["refund_cents"] = (items[-1].unit_cents if len(items) > 1
+                                  else total * rng.choice((10, 20, 25, 50)) // 100)  # fmt: skip
+        status = _status_at(
+            ev.get("paid_at"), None, None, ev.get("shipped_at"), None, None, ev.get("closed_at"),
+            None,
+        )  # fmt: skip
+        status = _shopify_status(status, due, ev.get("part_shipped_at"))
+        return SimOrder(
+            platform="shopify", store=self.store, order_id=f"#{1001 + seq}",
+            record_no=10_001 + seq, created_at=created, items=items, items_cents=items_cents,
+            shipping_cents=shipping, discount_cents=discount, tax_cents=tax, buyer=buyer,
+            shipping_method=shipping_method, remark=remark, staff="",
+            variant=rng.randrange(100), status=status, payment_method=method,
+            payment_due=due, discount_code=code, **ev,
+        )  # fmt: skip
+
+    def _life_shopify(self, created: datetime, n_items: int, how: str) -> dict[str, Any]:
+        """Shopify: mostly paid at checkout and fulfilled within a day or two.
+
+        Cash on delivery is paid when the courier delivers and an authorised card when the
+        order is fulfilled; both await shipment unpaid, and some are voided (Cancelled at) before.
+        A bank deposit the buyer never makes is voided too. Paid orders: a few are cancelled
+        and refunded before fulfilment; a multi-item order may ship in two fulfilments (a few
+        stay partial, back-ordered); after fulfilment some are refunded in full (a return,
+        no Cancelled at) or in part.
+        """
+        rng = self.rng
+        ev: dict[str, Any] = {}
+
+        def fulfil_after(t: datetime) -> datetime:
+            hours = min(rng.lognormvariate(math.log(30), 0.8), 240)
+            return _after(rng, t, max(hours, 0.5), max(hours, 0.5))
+
+        if how == "on_delivery":
+            if rng.random() < 0.1:  # the buyer cannot be reached to confirm: voided
+                ev["closed_at"] = _after(rng, created, 6, 72)
+                return ev
+            shipped = ev["shipped_at"] = fulfil_after(created)
+            ev["paid_at"] = _after(rng, shipped, 48, 168)  # cash collected on delivery
+            return ev
+        if how == "on_capture":
+            if rng.random() < 0.1:  # the authorisation is voided
+                ev["closed_at"] = _after(rng, created, 2, 96)
+                return ev
+            shipped = ev["shipped_at"] = fulfil_after(created)
+            ev["paid_at"] = _after(rng, shipped, 0.01, 0.2)  # captured on fulfilment
+            return ev
+        if how == "manual":
+            if rng.random() < 0.35:  # the deposit never comes
+                ev["closed_at"] = _after(rng, created, 72, 168)
+                return ev
+            paid = _after(rng, created, 2, 72)
+        else:
+            paid = created + timedelta(seconds=rng.randint(1, 4))
+        ev["paid_at"] = paid
+        if rng.random() < 0.03:  # cancelled and refunded before fulfilment
+            ev["closed_at"] = ev["refund_at"] = _after(rng, paid, 1, 48)
+            ev["refund"] = "full"
+            return ev
+        if n_items > 1 and rng.random() < 0.3:
+            part = ev["part_shipped_at"] = fulfil_after(paid)
+            if rng.random() < 0.1:  # the rest is back-ordered
+                return ev
+            shipped = ev["shipped_at"] = _after(rng, part, 48, 14 * 24)
+        else:
+            shipped = ev["shipped_at"] = fulfil_after(paid)
+        r = rng.random()
+        if r < 0.035:  # returned, refunded in full
+            ev["closed_at"] = ev["refund_at"] = _after(rng, shipped, 7 * 24, 30 * 24)
+            ev["refund"] = "full"
+        elif r < 0.09:
+            ev["refund_at"] = _after(rng, shipped, 3 * 24, 20 * 24)
+            ev["refund"] = "partial"
+        return ev
 
     def _life_aliexpress(self, created: datetime, slow: bool = False) -> dict[str, Any]:
         """AliExpress: ~88 % paid; payment timeout, cancels, risk control, ship timeout, disputes.
@@ -1188,6 +1440,22 @@ def _t_dash(t: datetime | None) -> str:
     return "" if t is None else t.isoformat(" ", "seconds")
 
 
+@functools.lru_cache(maxsize=1024)
+def _eastern_offset(d: date) -> str:
+    """The Shopify demo shop's UTC offset on day `d`: US Eastern, daylight saving from the
+    second Sunday of March to the first Sunday of November (the hour of the switch ignored)."""
+    march = date(d.year, 3, 8)
+    start = march + timedelta(days=(6 - march.weekday()) % 7)
+    november = date(d.year, 11, 1)
+    end = november + timedelta(days=(6 - november.weekday()) % 7)
+    return "-0400" if start <= d < end else "-0500"
+
+
+def _t_shopify(t: datetime | None) -> str:
+    """``2024-03-05 14:22:10 -0500``: the shop's local time and its UTC offset."""
+    return "" if t is None else f"{t.isoformat(' ', 'seconds')} {_eastern_offset(t.date())}"
+
+
 def _d_ebay(d: date | None) -> str:
     return "" if d is None else f"{_MON[d.month - 1]}-{d.day:02d}-{d.year % 100:02d}"
 
@@ -1246,7 +1514,8 @@ def export_table(
     `reason_style` "code" writes end-reason codes (buyer_pay_timeout, buyerCancel) and
     "label" Chinese labels (买家付款超时, 买家取消订单); `cancel_lang` "zh" / "en" picks the
     cancel-reason texts (default: the header language). `with_reasons=False` drops the close /
-    cancel columns, as older exports do. eBay rows are one per line item.
+    cancel columns, as older exports do. eBay rows are one per line item; Shopify rows too, the
+    order's cells on its first row only (the other options do not apply to Shopify).
     """
     if platform not in PLATFORMS:
         raise ValueError(f"unknown platform {platform!r}")
@@ -1264,6 +1533,8 @@ def export_table(
         return _ali_zh(states, with_reasons, time_style, reason_style, cancel_lang or "zh")
     if platform == "ebay":
         return _ebay(states, with_reasons)
+    if platform == "shopify":
+        return _shopify(states)
     return _t1688(states, with_reasons, reason_style)
 
 
@@ -1379,6 +1650,106 @@ def _t1688(
     return headers, rows
 
 
+_SHOP_COL = {h: k for k, h in enumerate(SHOPIFY_HEADERS)}
+
+
+def _shopify_financial(o: SimOrder) -> str:
+    if o.closed_at is not None:  # cancelled or returned: refunded if it was paid, else voided
+        return "refunded" if o.paid_at is not None else "voided"
+    if o.refund_at is not None:
+        return "partially_refunded"
+    if o.paid_at is not None:
+        return "paid"
+    return "authorized" if o.payment_due == "on_capture" else "pending"
+
+
+@functools.lru_cache(maxsize=4096)
+def _shopify_item_name(title: str, attrs: str) -> str:
+    """``Title - Black / M``: Shopify's Lineitem name, the variant's option values after it."""
+    if not attrs:
+        return title
+    return f"{title} - {' / '.join(a.partition(': ')[2] for a in attrs.split('; '))}"
+
+
+def _shopify(states: list[SimOrder]) -> tuple[list[str], list[list[str]]]:
+    """Shopify's orders_export.csv: one row per line item. The first row of each Name holds the
+    order's cells; the rows below repeat only SHOPIFY_ITEM_ROW_CELLS."""
+    c = _SHOP_COL
+    n = len(SHOPIFY_HEADERS)
+    rows = []
+    for o in states:
+        b = o.buyer
+        created = _t_shopify(o.created_at)
+        shipped = o.shipped_at is not None
+        partial = not shipped and o.part_shipped_at is not None
+        unpaid = o.paid_at is None and o.closed_at is None
+        shop_id = str(5_612_000_000_000 + (o.record_no - 10_001) * 1_337 + o.variant)
+        gateway = o.payment_method not in ("Cash on Delivery (COD)", "Bank Deposit")
+        reference = f"c{int(shop_id) * 7 % 10**11 + 2 * 10**11}.1" if gateway else ""
+        street1, _, street2 = b.street.partition(", ")
+        zip_ = f"'{b.zip}" if b.zip[:1] == "0" else b.zip  # as Shopify keeps a leading zero
+        province = _SHOP_PROVINCE_NAMES[(b.country_code, b.state)]
+        rate = _SHOP_TAX[(b.country_code, b.state)]
+        if o.quantity >= 10:
+            tags = "wholesale"
+        elif o.variant >= 94:
+            tags = "vip, repeat"
+        else:
+            tags = ""
+        first = [""] * n
+        for header, value in (
+            ("Financial Status", _shopify_financial(o)), ("Paid at", _t_shopify(o.paid_at)),
+            ("Fulfillment Status", "fulfilled" if shipped else "partial" if partial
+             else "unfulfilled"),
+            ("Fulfilled at", _t_shopify(o.shipped_at)),
+            ("Accepts Marketing", "yes" if o.variant % 3 == 0 else "no"), ("Currency", "USD"),
+            ("Subtotal", _money(o.items_cents - o.discount_cents)),
+            ("Shipping", _money(o.shipping_cents)), ("Taxes", _money(o.tax_cents)),
+            ("Total", _money(o.total_cents)), ("Discount Code", o.discount_code),
+            ("Discount Amount", _money(o.discount_cents)),
+            ("Shipping Method", o.shipping_method),
+            ("Billing Name", b.name), ("Billing Street", b.street), ("Billing Address1", street1),
+            ("Billing Address2", street2), ("Billing City", b.city), ("Billing Zip", zip_),
+            ("Billing Province", b.state), ("Billing Country", b.country_code),
+            ("Billing Phone", b.phone), ("Shipping Name", b.name), ("Shipping Street", b.street),
+            ("Shipping Address1", street1), ("Shipping Address2", street2),
+            ("Shipping City", b.city), ("Shipping Zip", zip_), ("Shipping Province", b.state),
+            ("Shipping Country", b.country_code), ("Shipping Phone", b.phone),
+            ("Notes", o.remark),
+            ("Cancelled at", _t_shopify(o.closed_at) if not shipped else ""),
+            ("Payment Method", o.payment_method), ("Payment Reference", reference),
+            ("Refunded Amount", _money(o.refund_cents)),
+            ("Outstanding Balance", _money(o.total_cents if unpaid else 0)),
+            ("Id", shop_id), ("Tags", tags), ("Risk Level", "Medium" if o.variant < 2 else "Low"),
+            ("Source", "web"),
+            ("Tax 1 Name", f"{b.state} State Tax {rate:g}%" if o.tax_cents else ""),
+            ("Tax 1 Value", _money(o.tax_cents) if o.tax_cents else ""),
+            ("Billing Province Name", province), ("Shipping Province Name", province),
+            ("Payment ID", reference), ("Payment References", reference),
+        ):  # fmt: skip
+            first[c[header]] = value
+        for k, it in enumerate(o.items):
+            row = first if k == 0 else [""] * n
+            row[c["Name"]] = o.order_id
+            row[c["Email"]] = b.email
+            row[c["Created at"]] = created
+            row[c["Phone"]] = b.phone
+            row[c["Vendor"]] = _SHOP_VENDOR
+            row[c["Lineitem discount"]] = "0.00"
+            row[c["Lineitem quantity"]] = str(it.quantity)
+            row[c["Lineitem name"]] = _shopify_item_name(it.title, it.attrs)
+            row[c["Lineitem price"]] = _money(it.unit_cents)
+            if int(it.sku[4:]) % 3 == 0:  # on sale: the price it was before
+                row[c["Lineitem compare at price"]] = _money(it.unit_cents * 5 // 4)
+            row[c["Lineitem sku"]] = it.sku
+            row[c["Lineitem requires shipping"]] = "true"
+            row[c["Lineitem taxable"]] = "true"
+            row[c["Lineitem fulfillment status"]] = (
+                "fulfilled" if shipped or (partial and k == 0) else "pending")
+            rows.append(row)
+    return list(SHOPIFY_HEADERS), rows
+
+
 # --------------------------------------------------------------------------------------------
 # Writing files.
 # --------------------------------------------------------------------------------------------
@@ -1424,6 +1795,26 @@ def _write_xlsx(path: Path, headers: list[str], rows: list[list[str]]) -> None:
     book.close()
 
 
+def _csv_cell(value: str) -> str:
+    if any(ch in value for ch in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _write_shopify_csv(f: Any, headers: list[str], rows: list[list[str]]) -> None:
+    """Shopify's CSV: LF line ends, quoted only where needed, and some empty cells of an
+    order's first row written as a quoted "" (Discount Code, Address2, Notes, Tags ...)."""
+    quoted = [h in _SHOPIFY_QUOTED_EMPTY for h in headers]
+    financial = headers.index("Financial Status") if "Financial Status" in headers else None
+    f.write(",".join(_csv_cell(h) for h in headers) + "\n")
+    for row in rows:
+        first = financial is not None and row[financial] != ""
+        f.write(",".join(
+            '""' if first and q and v == "" else _csv_cell(v)
+            for v, q in zip(row, quoted, strict=True)
+        ) + "\n")  # fmt: skip
+
+
 def _ebay_range(headers: list[str], rows: list[list[str]]) -> tuple[str, str]:
     try:
         k = headers.index("Sale Date")
@@ -1452,7 +1843,8 @@ def write_export(
     ``.xls`` splits into sheets of 65,536 rows (header repeated), ``.xlsx`` writes every cell as
     a string in constant memory, ``.csv`` quotes cells with line breaks. Legacy encodings (GBK,
     GB18030) replace what they cannot encode with "?", as Excel on Chinese Windows does.
-    An eBay ``.csv`` gets the report's blank first line and record-count / seller-id trailer.
+    An eBay ``.csv`` gets the report's blank first line and record-count / seller-id trailer;
+    a Shopify ``.csv`` is written as Shopify does (LF line ends, some empty cells as ``""``).
     `fmt` ("xls", "xlsx", "csv") overrides the suffix.
     """
     path = Path(path)
@@ -1465,6 +1857,9 @@ def write_export(
     elif suffix in (".csv", ".txt"):
         errors = "strict" if encoding.lower().replace("_", "-").startswith("utf") else "replace"
         with path.open("w", encoding=encoding, errors=errors, newline="") as f:
+            if platform == "shopify" and delimiter == ",":
+                _write_shopify_csv(f, headers, rows)
+                return path
             w = csv.writer(f, delimiter=delimiter, lineterminator="\r\n")
             if platform == "ebay":
                 w.writerow([])
@@ -1634,6 +2029,9 @@ _DEMO_PLAN: tuple[tuple[str, str, int, int, tuple[dict[str, Any], ...]], ...] = 
         {"fmt": "xlsx"},
     )),
     ("ebay-us", "ebay", 1700, 0, tuple({"fmt": "csv"} for _ in range(4))),
+    # an independent Shopify store: Admin > Orders > Export, UTF-8 without a BOM
+    ("shop-dtc", "shopify", 1500, 0, tuple(
+        {"fmt": "csv", "encoding": "utf-8", "stem": "orders_export"} for _ in range(4))),
 )  # fmt: skip
 
 
@@ -1658,7 +2056,7 @@ def demo_stores(*, seed: int = 7, today: datetime | None = None) -> list[DemoSto
         orders = simulate_orders(platform, n, start, last, seed=seed, store=store,
                                  id_offset=id_offset)  # fmt: skip
         exports = [
-            (t, f"orders_{t:%Y-%m-%d}.{opts['fmt']}", opts)
+            (t, f"{opts.get('stem', 'orders')}_{t:%Y-%m-%d}.{opts['fmt']}", opts)
             for t, opts in zip(times, files, strict=True)
         ]
         out.append(DemoStore(store, platform, orders, exports))
@@ -1672,13 +2070,14 @@ def write_demo_exports(
 
     ali-main: AliExpress, Chinese headers, .xls (the second export without reason columns);
     ali-outlet: AliExpress .xlsx, one English-header export and one GBK .csv;
-    ebay-us: eBay Seller Hub Orders reports (.csv).
+    ebay-us: eBay Seller Hub Orders reports (.csv);
+    shop-dtc: Shopify orders_export.csv files (one row per line item).
     """
     root = Path(root)
     written = []
     for demo in demo_stores(seed=seed, today=today):
         for when, name, opts in demo.exports:
-            table_opts = {k: v for k, v in opts.items() if k not in ("fmt", "encoding")}
+            table_opts = {k: v for k, v in opts.items() if k not in ("fmt", "encoding", "stem")}
             headers, rows = export_table(demo.orders, demo.platform, when, **table_opts)
             path = write_export(
                 root / demo.store / name, headers, rows, platform=demo.platform,

@@ -17,6 +17,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from pipeline import demo_exports as de
+from tests.conftest import REPO
 
 START = datetime(2024, 1, 1)
 END = datetime(2024, 5, 31, 12, 0)
@@ -287,9 +288,11 @@ def test_demo_exports_are_complete_overlapping_and_reproducible(
     tmp_path: Path, demo_files: list[tuple[str, Path]]
 ) -> None:
     written = demo_files
-    assert [s for s, _ in written] == ["ali-main"] * 4 + ["ali-outlet"] * 4 + ["ebay-us"] * 4
+    assert [s for s, _ in written] == (["ali-main"] * 4 + ["ali-outlet"] * 4 + ["ebay-us"] * 4
+                                       + ["shop-dtc"] * 4)  # fmt: skip
     suffixes = Counter((s, p.suffix) for s, p in written)
     assert suffixes[("ali-main", ".xls")] == 4 and suffixes[("ebay-us", ".csv")] == 4
+    assert suffixes[("shop-dtc", ".csv")] == 4
     assert suffixes[("ali-outlet", ".xlsx")] == 3 and suffixes[("ali-outlet", ".csv")] == 1
     assert all(p.parent.name == s for s, p in written)
     assert written[3][1].name < "orders_2024-06-03" and written[3][1].name > "orders_2024-05-28"
@@ -371,3 +374,142 @@ def test_demo_store_truth_matches_its_files(demo_files: list[tuple[str, Path]]) 
         else:  # 订单结束 / 交易完成: the end reason decides
             assert t["status"] in ("closed", "completed")
             assert (t["status"] == "completed") == bool(row[col["确认收货时间"]])
+
+
+# -- the Shopify store ---------------------------------------------------------------------------
+
+# Checked against the real layout, not against the simulator's own constants: the header of the
+# real-layout sample (tests/fixtures/real_layouts/SOURCES.md section 2) and the cells that
+# section verified to repeat on an order's later line-item rows.
+REAL_SHOPIFY = REPO / "tests" / "fixtures" / "real_layouts" / "shopify_orders_export.csv"
+SHOPIFY_REPEATED = {
+    "Name", "Email", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price",
+    "Lineitem compare at price", "Lineitem sku", "Lineitem requires shipping", "Lineitem taxable",
+    "Lineitem fulfillment status", "Vendor", "Lineitem discount", "Phone",
+}  # fmt: skip
+SHOPIFY_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [-+]\d{4}")
+
+
+def shopify_files(demo_files: list[tuple[str, Path]]) -> list[Path]:
+    return sorted(p for s, p in demo_files if s == "shop-dtc")
+
+
+def shopify_orders(path: Path) -> dict[str, list[dict[str, str]]]:
+    """Name -> its rows (dicts by header), read with the csv module."""
+    with path.open(encoding="utf-8", newline="") as f:
+        orders: dict[str, list[dict[str, str]]] = {}
+        for row in csv.DictReader(f):
+            orders.setdefault(row["Name"], []).append(row)
+    return orders
+
+
+def test_shopify_demo_files_have_the_real_orders_export_layout(
+    demo_files: list[tuple[str, Path]],
+) -> None:
+    files = shopify_files(demo_files)
+    assert [p.name[:14] for p in files] == ["orders_export_"] * 4
+    real_header = read_csv(REAL_SHOPIFY, "utf-8")[0]
+    assert len(real_header) == 79
+    financial_seen: Counter[str] = Counter()
+    for path in files:
+        raw = path.read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf") and b"\r\n" not in raw  # UTF-8, no BOM, LF
+        assert b',"",' in raw  # explicitly empty cells written as "" as Shopify does
+        lines = read_csv(path, "utf-8")
+        assert lines[0] == real_header
+        assert all(len(r) == 79 for r in lines)
+        orders = shopify_orders(path)
+        for name, rows in orders.items():
+            first, *items = rows
+            assert re.fullmatch(r"#\d{4}", name)
+            assert first["Financial Status"] in {"paid", "pending", "refunded",
+                                                 "partially_refunded", "voided", "authorized"}
+            assert first["Fulfillment Status"] in {"fulfilled", "unfulfilled", "partial"}
+            assert SHOPIFY_TIME.fullmatch(first["Created at"])
+            for cell in ("Paid at", "Fulfilled at", "Cancelled at"):
+                assert first[cell] == "" or SHOPIFY_TIME.fullmatch(first[cell])
+            assert first["Email"].endswith("@example.com")  # made-up buyers only
+            assert first["Currency"] == "USD" and first["Total"]
+            financial_seen[first["Financial Status"]] += 1
+            if first["Cancelled at"]:
+                assert first["Financial Status"] in ("voided", "refunded")
+                assert first["Fulfillment Status"] == "unfulfilled"
+            if first["Financial Status"] == "voided":
+                assert first["Cancelled at"] and first["Refunded Amount"] == "0.00"
+            for item in items:  # one row per further line item: order cells blank
+                assert item["Financial Status"] == ""
+                for header in ("Name", "Email", "Created at"):
+                    assert item[header] == first[header]
+                assert {h for h, v in item.items() if v} <= SHOPIFY_REPEATED
+                assert item["Lineitem name"] and item["Lineitem quantity"].isdigit()
+        assert sum(len(rows) > 1 for rows in orders.values()) > 50  # multi-item orders
+    assert {"paid", "pending", "refunded", "partially_refunded", "voided",
+            "authorized"} <= set(financial_seen)  # fmt: skip
+    assert financial_seen["paid"] > 0.7 * sum(financial_seen.values())  # mostly paid
+
+
+def test_shopify_demo_exports_overlap_and_orders_move_on(
+    demo_files: list[tuple[str, Path]],
+) -> None:
+    exports = [shopify_orders(p) for p in shopify_files(demo_files)]
+    for older, newer in zip(exports, exports[1:], strict=False):
+        both = older.keys() & newer.keys()
+        assert len(both) > len(older) / 2  # rolling windows overlap
+        moved = [n for n in both if (older[n][0]["Financial Status"],
+                                     older[n][0]["Fulfillment Status"])
+                 != (newer[n][0]["Financial Status"], newer[n][0]["Fulfillment Status"])]
+        assert len(moved) > 5  # e.g. unfulfilled -> fulfilled, paid -> refunded
+
+
+def _shopify_status(first: dict[str, str]) -> str:
+    """SPEC section 1's reading of a Shopify order, written out here from the spec."""
+    financial, fulfilment = first["Financial Status"], first["Fulfillment Status"]
+    if first["Cancelled at"] or financial in ("voided", "refunded"):
+        return "closed"
+    if fulfilment == "fulfilled":
+        return "shipped"
+    if fulfilment == "partial":
+        return "partially_shipped"
+    if financial == "pending":
+        cod = "cash on delivery" in first["Payment Method"].lower()
+        return "awaiting_shipment" if cod else "awaiting_payment"
+    return "awaiting_shipment"
+
+
+def test_shopify_demo_store_ingests_to_the_figures_of_its_csv_files(
+    demo_files: list[tuple[str, Path]], cli, query
+) -> None:
+    latest: dict[str, list[dict[str, str]]] = {}
+    for path in shopify_files(demo_files):  # oldest export first: the latest state wins
+        latest.update(shopify_orders(path))
+        result = cli("ingest", path, "--store", "shop-dtc")
+        assert result.exit_code == 0, result.output
+    firsts = {n: rows[0] for n, rows in latest.items()}
+    expected = Counter(_shopify_status(f) for f in firsts.values())
+    assert len(expected) >= 5, expected  # several statuses, all in the demo
+    got = dict(query("select status, count(*) from orders_current where store = 'shop-dtc' "
+                     "and platform = 'shopify' group by status"))  # fmt: skip
+    assert got == dict(expected)
+    # the pending cash-on-delivery orders await shipment, unpaid
+    cod = {n for n, f in firsts.items() if f["Financial Status"] == "pending"
+           and "(COD)" in f["Payment Method"] and f["Fulfillment Status"] == "unfulfilled"}
+    assert cod
+    assert query("select distinct status from orders_current where store = 'shop-dtc' and "
+                 "order_id in (select unnest(?))", [sorted(cod)]) == [("awaiting_shipment",)]
+    # voided and cancelled orders closed, with their Cancelled at
+    cancelled = {n: f["Cancelled at"][:19] for n, f in firsts.items() if f["Cancelled at"]}
+    assert len(cancelled) > 10
+    rows = query("select order_id, strftime(closed_at, '%Y-%m-%d %H:%M:%S') from orders_current "
+                 "where store = 'shop-dtc' and closed_at is not null")  # fmt: skip
+    assert dict(rows) == cancelled
+    # line items: counted and summed per order, over all orders
+    items = sum(len(rows) for rows in latest.values())
+    units = sum(int(r["Lineitem quantity"]) for rows in latest.values() for r in rows)
+    refunded = sum(round(float(f["Refunded Amount"]) * 100) for f in firsts.values())
+    total = sum(round(float(f["Total"]) * 100) for f in firsts.values())
+    [(n, got_items, got_units, got_refunded, got_total)] = query(
+        "select count(*), sum(item_count), sum(quantity), sum(refunded_amount) * 100, "
+        "sum(order_amount) * 100 from orders_current where store = 'shop-dtc'"
+    )
+    assert (n, got_items, got_units) == (len(latest), items, units)
+    assert (got_refunded, got_total) == (refunded, total)

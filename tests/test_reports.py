@@ -445,9 +445,9 @@ def test_a_reused_kernel_starts_every_report_afresh(
     jobs = reports.plan("weekly", all_stores=True, period=WEEK, db_path=history, out_dir=tmp_path / "out")
     outcome = reports.render_jobs(jobs, workers=1, index=False)
     assert [str(e) for _, e in outcome.failed] == []
-    assert len(outcome.rendered) == 4
+    assert len(outcome.rendered) == 5  # the four demo stores and xss-shop
     pids = {re.search(r"<pre>(\d+)</pre>", page(r.path)).group(1) for r in outcome.rendered}
-    assert len(pids) == 1  # one kernel for all four
+    assert len(pids) == 1  # one kernel for all five
 
 
 # --- periods and the command line ---------------------------------------------------------------
@@ -483,7 +483,7 @@ def test_plan_defaults_and_paths(history: Path, tmp_path: Path) -> None:
     [cluster] = reports.plan("cluster", db_path=history, out_dir=tmp_path)
     assert cluster.path == tmp_path / "cluster" / "all" / "2024-04.html"
     every = reports.plan("review", all_stores=True, db_path=history, out_dir=tmp_path)
-    assert [j.scope for j in every] == ["ali-main", "ali-outlet", "ebay-us", "xss-shop"]
+    assert [j.scope for j in every] == ["ali-main", "ali-outlet", "ebay-us", "shop-dtc", "xss-shop"]
     assert {j.period for j in every} == {MONTH}
 
 
@@ -788,7 +788,7 @@ def test_the_review_and_cluster_in_chinese(rendered_zh: dict) -> None:
                    "历史订单数"):  # fmt: skip
         assert phrase in review, phrase
     assert "2024年4月" in figure(review, "ali-main 每月取消订单")["data"][0]["x"]
-    for phrase in ("多店对比报告", "超标店铺", "成交不卖率排名", "逐周对比", "4 个店铺 · 2024年4月1日至30日"):
+    for phrase in ("多店对比报告", "超标店铺", "成交不卖率排名", "逐周对比", "5 个店铺 · 2024年4月1日至30日"):
         assert phrase in cluster, phrase
     assert figure(cluster, "各店铺每周成交不卖率")["layout"]["xaxis"]["title"]["text"] == "周起始日"
 
