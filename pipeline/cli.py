@@ -708,8 +708,8 @@ def _render_reports(jobs: list) -> object:
 
 @app.command(
     help=_(
-        "Generate realistic exports for three stores, ingest them, show the status and render the\n"
-        "weekly report of each store, their reviews and the cluster report.\n"
+        "Generate realistic exports for four stores (AliExpress, eBay, Shopify), ingest them, show\n"
+        "the status and render the weekly report of each store, their reviews and the cluster report.\n"
         "\n"
         "Example: storehealth demo --db /tmp/demo.duckdb"
     )
