@@ -57,7 +57,9 @@ SECTION_CALL = re.compile(r"""\bsection\(\s*_\(\s*("(?:[^"\\]|\\.)*")""")
 WORKERS = 2
 KERNEL_START_TIMEOUT = 60
 CELL_TIMEOUT = 600
-
+# the temporary folder of each kernel's sockets and connection file: <tmp>/storehealth-kernel-<pid>-…
+KERNEL_FOLDER_PREFIX = "storehealth-kernel-"
+KERNEL_FOLDER = re.compile(re.escape(KERNEL_FOLDER_PREFIX) + r"(\d+)-[^/]+")
 
 
 def title(kind: str) -> str:
@@ -393,7 +395,9 @@ class KernelWorker:
         specs = KernelSpecManager(kernel_dirs=[str(KERNELS_DIR)], ensure_native_kernel=False)
         # Unix sockets in a folder of the worker's own: faster than TCP, reachable by no other
         # user, and two workers can never pick the same socket names.
-        self.sockets = Path(tempfile.mkdtemp(prefix="storehealth-kernel-"))
+        # The folder's name carries this process's id: a run killed before it could remove it
+        # leaves it to the next one (remove_stale_kernel_folders).
+        self.sockets = Path(tempfile.mkdtemp(prefix=f"{KERNEL_FOLDER_PREFIX}{os.getpid()}-"))
         self.km = AsyncKernelManager(
             kernel_name=KERNEL_NAME,
             kernel_spec_manager=specs,
@@ -476,6 +480,7 @@ class KernelWorker:
         from papermill.exceptions import PapermillExecutionError
 
         started = time.perf_counter()
+        began = time.time()  # the page's file time: before the notebook reads the history
         source = notebooks_dir() / f"{job.kind}.ipynb"
         if not source.is_file():
             raise ReportError(
@@ -509,8 +514,16 @@ class KernelWorker:
             ) from None  # fmt: skip
         self.reset()
         page = self.to_html(nb, job)
-        job.path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(job.path, page)
+        try:
+            job.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(job.path, page, mtime=began)
+        except OSError as exc:
+            raise ReportError(
+                _("{report} could not be written ({error}); no HTML was written", report=job.description,
+                  error=exc.strerror or type(exc).__name__),
+                path=job.path,
+                fix=_("give --out a folder that the user who runs storehealth can write to"),
+            ) from None  # fmt: skip
         return Rendered(job, job.path, time.perf_counter() - started, len(page.encode("utf-8")))
 
     def to_html(self, nb, job: ReportJob) -> str:
@@ -532,7 +545,7 @@ class KernelWorker:
             nb.metadata["title"] = f"{title(job.kind)} · {job.scope} · {job.period.label}"
             footer = _("storehealth {report}, orders created {first} to {last}, rendered {now} from {db}",
                        report=title(job.kind), first=job.period.first, last=job.period.last,
-                       now=f"{datetime.now():%Y-%m-%d %H:%M}", db=job.db_path)  # fmt: skip
+                       now=f"{datetime.now():%Y-%m-%d %H:%M}", db=history_name(job.db_path))  # fmt: skip
             html_lang = i18n.html_lang()
         resources = {
             "metadata": {"name": job.path.stem},
@@ -584,16 +597,91 @@ def _failure_message(job: ReportJob, exc, nb) -> str:
              where=where, cell=cell if position else "", error=exc.ename, message=evalue)  # fmt: skip
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def history_name(db: Path | str) -> str:
+    """The history as a report may name it: reports are forwarded outside the company, so the
+    database file's name only, never the folders above it; for a history that is not a file
+    (a URL), its scheme, host and name, never a user or password."""
+    text = str(db)
+    if "://" in text:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        name = parts.path.rstrip("/").rsplit("/", 1)[-1]
+        return f"{parts.scheme}://{host}/{name}" if host else f"{parts.scheme}://{name}"
+    if ":" in text.split("/", 1)[0] and not Path(text).exists():  # e.g. ducklake:name, md:name
+        scheme, _sep, rest = text.partition(":")
+        return f"{scheme}:{Path(rest.split('?', 1)[0]).name}"
+    return Path(text).name
+
+
+def _write_atomically(path: Path, text: str, *, mtime: float | None = None) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        if mtime is not None:
+            os.utime(tmp, (mtime, mtime))
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def remove_stale_kernel_folders(folder: Path | None = None) -> list[Path]:
+    """Remove the socket folders that renders killed before they could clean up (kill -9, a
+    power cut) left in the temporary folder; returns them. Conservative: only folders named as
+    KernelWorker names them, owned by this user, whose process has ended and none of whose
+    sockets a live process still listens on."""
+    folder = Path(folder or tempfile.gettempdir())
+    try:
+        entries = list(folder.glob(f"{KERNEL_FOLDER_PREFIX}*"))
+    except OSError:
+        return []
+    listening = _bound_unix_sockets()
+    removed = []
+    for entry in entries:
+        match = KERNEL_FOLDER.fullmatch(entry.name)
+        try:
+            info = entry.lstat()
+        except OSError:
+            continue
+        if match is None or not entry.is_dir() or entry.is_symlink() or info.st_uid != os.getuid():
+            continue
+        if _process_alive(int(match[1])):
+            continue
+        try:
+            sockets = {str(p) for p in entry.iterdir()}
+        except OSError:
+            continue
+        if listening is not None and sockets & listening:
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        if not entry.exists():
+            removed.append(entry)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process, alive
+        return True
+    except OverflowError:
+        return False
+    return True
+
+
+def _bound_unix_sockets() -> set[str] | None:
+    """The paths of the Unix sockets bound by live processes (Linux), None where unknown."""
+    try:
+        lines = Path("/proc/net/unix").read_text(encoding="utf-8", errors="replace").splitlines()[1:]
+    except OSError:
+        return None
+    return {fields[7] for line in lines if len(fields := line.split()) >= 8}
 
 
 def render_jobs(
@@ -609,6 +697,7 @@ def render_jobs(
     outcome = Outcome()
     if not jobs:
         return outcome
+    remove_stale_kernel_folders()
     say = progress or (lambda _message: None)
     pending: queue.Queue[ReportJob] = queue.Queue()
     for job in jobs:

@@ -39,55 +39,75 @@ def valid_store_name(name: str) -> bool:
 
 
 def load_stores_file(path: Path) -> dict[str, StoreConfig]:
-    """`[store-name]` tables with platform, display_name, currency, owner, lang (all optional)."""
+    """`[store-name]` tables with platform, display_name, currency, owner, lang (all optional);
+    the first mistake raises InputError."""
+    stores, problems = load_stores(path)
+    if problems:
+        raise next(iter(problems.values()))
+    return stores
+
+
+def load_stores(path: Path) -> tuple[dict[str, StoreConfig], dict[str, InputError]]:
+    """The stores that `stores.toml` describes well, and the mistake of each store that it does
+    not: one store's bad table leaves the others' in force. A file that cannot be read or is not
+    TOML raises InputError (no store's settings are known then)."""
     if not path.is_file():
-        return {}
+        return {}, {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(
-            _("cannot read it ({error})", error=exc), path=path, fix=_("fix the TOML syntax")
-        ) from None
-    stores = {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        fix = _("fix the TOML syntax") if isinstance(exc, tomllib.TOMLDecodeError) else None
+        if isinstance(exc, OSError):
+            fix = _("let the user who runs storehealth read it")
+        raise InputError(_("cannot read it ({error})", error=exc), path=path, fix=fix) from None
+    stores: dict[str, StoreConfig] = {}
+    problems: dict[str, InputError] = {}
     for name, table in data.items():
-        if not isinstance(table, dict):
+        try:
+            stores[name] = _store_config(path, name, table)
+        except InputError as exc:
+            problems[name] = exc
+    return stores, problems
+
+
+def _store_config(path: Path, name: str, table: object) -> StoreConfig:
+    if not isinstance(table, dict):
+        raise InputError(
+            _("{name!r} must be a table such as [{name}]", name=name), path=path,
+            fix=_("see the README's stores.toml example"),
+        )  # fmt: skip
+    if not valid_store_name(name):
+        raise InputError(_("store name {name!r} is not allowed", name=name), path=path,
+                         fix=_("use letters, digits, '.', '-' or '_'"))  # fmt: skip
+    unknown = set(table) - KEYS
+    if unknown:
+        raise InputError(
+            _("[{name}] has unknown keys: {keys}", name=name, keys=", ".join(sorted(unknown))),
+            path=path, fix=_("use only {keys}", keys=", ".join(sorted(KEYS))),
+        )  # fmt: skip
+    if "mapping" in table:
+        mapping = path.parent / str(table["mapping"])
+        if table.get("platform") not in (None, "generic"):
             raise InputError(
-                _("{name!r} must be a table such as [{name}]", name=name), path=path,
-                fix=_("see the README's stores.toml example"),
+                _("[{name}] has a mapping file, which is for --platform generic, and platform "
+                  "{platform!r}", name=name, platform=table["platform"]),
+                path=path, fix=_("leave out platform, or the mapping"),
             )  # fmt: skip
-        if not valid_store_name(name):
-            raise InputError(_("store name {name!r} is not allowed", name=name), path=path,
-                             fix=_("use letters, digits, '.', '-' or '_'"))  # fmt: skip
-        unknown = set(table) - KEYS
-        if unknown:
+        if not mapping.is_file():
             raise InputError(
-                _("[{name}] has unknown keys: {keys}", name=name, keys=", ".join(sorted(unknown))),
-                path=path, fix=_("use only {keys}", keys=", ".join(sorted(KEYS))),
+                _("[{name}] mapping {file}: no such file", name=name, file=mapping), path=path,
+                fix=_("give the mapping file's path relative to {folder}", folder=path.parent),
             )  # fmt: skip
-        if "mapping" in table:
-            mapping = path.parent / str(table["mapping"])
-            if table.get("platform") not in (None, "generic"):
-                raise InputError(
-                    _("[{name}] has a mapping file, which is for --platform generic, and platform "
-                      "{platform!r}", name=name, platform=table["platform"]),
-                    path=path, fix=_("leave out platform, or the mapping"),
-                )  # fmt: skip
-            if not mapping.is_file():
-                raise InputError(
-                    _("[{name}] mapping {file}: no such file", name=name, file=mapping), path=path,
-                    fix=_("give the mapping file's path relative to {folder}", folder=path.parent),
-                )  # fmt: skip
-            table = {**table, "platform": "generic", "mapping": str(mapping)}
-        elif table.get("platform") not in (None, *PLATFORMS):
-            raise InputError(
-                _("[{name}] platform {platform!r} is not one of {platforms}",
-                  name=name, platform=table["platform"], platforms=", ".join(PLATFORMS)),
-                path=path, fix=_("leave it out to detect the platform from the headers"),
-            )  # fmt: skip
-        if table.get("lang") not in (None, "zh", "en"):
-            raise InputError(_("[{name}] lang must be \"zh\" or \"en\"", name=name), path=path)
-        stores[name] = StoreConfig(name=name, **{k: str(v) for k, v in table.items()})
-    return stores
+        table = {**table, "platform": "generic", "mapping": str(mapping)}
+    elif table.get("platform") not in (None, *PLATFORMS):
+        raise InputError(
+            _("[{name}] platform {platform!r} is not one of {platforms}",
+              name=name, platform=table["platform"], platforms=", ".join(PLATFORMS)),
+            path=path, fix=_("leave it out to detect the platform from the headers"),
+        )  # fmt: skip
+    if table.get("lang") not in (None, "zh", "en"):
+        raise InputError(_("[{name}] lang must be \"zh\" or \"en\"", name=name), path=path)
+    return StoreConfig(name=name, **{k: str(v) for k, v in table.items()})
 
 
 def drop_folders(exports_root: Path) -> tuple[list[tuple[str, Path]], list[str]]:
