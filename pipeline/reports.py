@@ -681,7 +681,7 @@ def _bound_unix_sockets() -> set[str] | None:
         lines = Path("/proc/net/unix").read_text(encoding="utf-8", errors="replace").splitlines()[1:]
     except OSError:
         return None
-    return {fields[7] for line in lines if len(fields := line.split()) >= 8}
+    return {fields[7] for line in lines if len(fields := line.split(maxsplit=7)) == 8}
 
 
 def render_jobs(
