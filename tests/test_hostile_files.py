@@ -269,7 +269,21 @@ EXPECT: dict[str, Callable] = {
     "xml_spreadsheet.xls": _read(_xml_spreadsheet),
     "html_without_table.xls": _refused("web page", "holds no table of orders"),
     "html_other_table.xls": _refused("headers match no known platform", "sku, title, stock"),
+    "far_cell.xlsx": _refused("XFD1048576", "17,179,869,184 cells", "Ctrl+End"),
+    "far_cell_corners.xlsx": _refused("XFD1048576", "Ctrl+End"),
+    "far_dimension.xlsx": _read(lambda db, path, stderr: _check_count(db, "95", 3)),
+    "blank_lines_2m.csv": _read(lambda db, path, stderr: _blank_lines(db, path), seconds=20, peak_mib=700),
 }
+
+
+def _check_count(db: Path, prefix: str, count: int) -> None:
+    assert len(landed(db, prefix)) == count
+
+
+def _blank_lines(db: Path, path: Path) -> None:
+    """2 M lines of spaces are empty lines: dropped, the rows after them numbered as in the file."""
+    assert len(landed(db, "97")) == 4
+    assert list(rejected(db, path.name)) == [hostile.BLANK_LINES + 6]
 
 
 def test_every_hostile_file_has_an_expected_outcome() -> None:

@@ -69,6 +69,12 @@ def sniff_format(head: bytes) -> str:
 def read_sheets(path: Path) -> list[Sheet]:
     """Every sheet of the file, as rows of cells."""
     path = Path(path)
+    if path.exists() and not path.is_file():  # opening a FIFO would wait for a writer forever
+        raise InputError(
+            _("this is not a regular file (a device, a FIFO or a socket) and cannot be read as an export"),
+            path=path,
+            fix=_("give the .xls, .xlsx or .csv file exported from the seller back-end"),
+        )
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)

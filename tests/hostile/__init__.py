@@ -216,6 +216,43 @@ def empty_rows_csv(path: Path) -> Path:
     return path
 
 
+def far_cell_xlsx(path: Path, kind: str = "last-cell") -> Path:
+    """Three orders (ids 95…) in a 6 KB workbook whose cells with a value reach XFD1048576, Excel's
+    last cell: `last-cell` holds a value there, `corners` one at XFD1 and one at A1048576 (the
+    grid between them is as large), `dimension` only declares `A1:XFD1048576` (calamine ignores
+    that: the file is read)."""
+    rows = _sheet_rows([ALI_HEADERS, *orders(3, prefix="95")])
+    last = f"{_column(len(ALI_HEADERS) - 1)}4"
+    dimension, extra = f"A1:{last}", ""
+    if kind == "last-cell":
+        extra = f'<row r="{MAX_ROWS}">{_inline(f"XFD{MAX_ROWS}", "x")}</row>'
+    elif kind == "corners":
+        rows[0] = rows[0].replace("</row>", '<c r="XFD1"><v>1</v></c></row>')
+        extra = f'<row r="{MAX_ROWS}"><c r="A{MAX_ROWS}"><v>1</v></c></row>'
+    elif kind == "dimension":
+        dimension = f"A1:XFD{MAX_ROWS}"
+    else:
+        raise ValueError(kind)
+    return _sheet_xlsx(path, (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet '
+                              f'xmlns="{_MAIN}"><dimension ref="{dimension}"/><sheetData>'
+                              + "".join(rows) + extra + "</sheetData></worksheet>"))  # fmt: skip
+
+
+BLANK_LINES = 2_000_000
+
+
+def blank_lines_csv(path: Path, lines: int = BLANK_LINES) -> Path:
+    """Three orders (ids 97…), `lines` lines of only spaces, then a fourth order and a row
+    whose order date is not a date (rejected, at row `lines` + 6)."""
+    rows = orders(5, prefix="97")
+    rows[4][ALI_HEADERS.index("下单时间")] = "not a date"
+    write_ali(path, rows[:3], encoding="utf-8")
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        fh.write("    \r\n" * lines)
+        csv.writer(fh).writerows(rows[3:])
+    return path
+
+
 FORMULA_IDS = ("8800000000000001", "8800000000000002", "8800000000000003", "8800000000000004")
 
 
@@ -390,6 +427,10 @@ CORPUS = {
     "xml_spreadsheet.xls": xml_spreadsheet_xls,
     "html_without_table.xls": html_without_table_xls,
     "html_other_table.xls": html_other_table_xls,
+    "far_cell.xlsx": far_cell_xlsx,
+    "far_cell_corners.xlsx": lambda p: far_cell_xlsx(p, "corners"),
+    "far_dimension.xlsx": lambda p: far_cell_xlsx(p, "dimension"),
+    "blank_lines_2m.csv": blank_lines_csv,
 }
 
 
