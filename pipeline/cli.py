@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from pipeline.config import default_db_path
 from pipeline.errors import InputError, StorageError, UsageError
 from pipeline.i18n import _, label, percent
+from pipeline.terminal import TerminalConsole
 
 if TYPE_CHECKING:
     import duckdb
@@ -31,10 +31,11 @@ app = typer.Typer(
     help=_("Cumulative order history and store-health figures from rolling marketplace exports."),
     epilog="Example: storehealth ingest data/exports/ali-main --store ali-main",
 )
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+# Both strip the escape codes an export's cells may hold (pipeline/terminal.py).
+err = TerminalConsole(stderr=True, highlight=False)
+out = TerminalConsole(highlight=False)
 if not out.is_terminal:
-    out = Console(highlight=False, width=200)
+    out = TerminalConsole(highlight=False, width=200)
 
 DbOption = Annotated[
     Path | None,
@@ -409,6 +410,7 @@ def metrics(
             raise UsageError(_("--table chooses what --csv FILE or --parquet FILE write: give one of them"))
         if policy and (by or per):
             raise UsageError(_("--policy judges each store over the policy's own window: drop --by/--per"))
+        to_stdout = _check_table_outputs(csv_path, parquet_path, as_json)
         chosen = None if all_stores else store
         now = _parse_moment(as_of, "--as-of")
 
@@ -431,12 +433,32 @@ def metrics(
         )  # fmt: skip
     if as_json:
         _print_json(result)
+    elif to_stdout:
+        pass  # standard output holds the table written with `-`
     elif policy:
         _print_policy(result)
     elif isinstance(result, dict):
         _print_metrics(result)
     else:
         _print_breakdown(result, per, by, _("all stores") if all_stores else ", ".join(store or []))
+
+
+def _check_table_outputs(csv_path: Path | None, parquet_path: Path | None, as_json: bool) -> bool:
+    """Refuse --csv/--parquet targets that are not files before anything is written; True when
+    one of them is standard output (`-`)."""
+    from pipeline.table_export import STDOUT, output_target
+
+    given = [(path, option) for path, option in ((csv_path, "--csv"), (parquet_path, "--parquet")) if path]
+    for path, option in given:
+        output_target(path, option)
+    dashes = [option for path, option in given if str(path) == STDOUT]
+    if len(dashes) > 1:
+        raise UsageError(_("--csv - and --parquet - cannot both write to standard output: give one "
+                           "a file name"))  # fmt: skip
+    if dashes and as_json:
+        raise UsageError(_("{option} - and --json both write to standard output: give {option} a file name",
+                           option=dashes[0]))  # fmt: skip
+    return bool(dashes)
 
 
 def _metrics_result(
@@ -469,7 +491,8 @@ def _metrics_result(
         for path, fmt in ((csv_path, "csv"), (parquet_path, "parquet")):
             if path is not None:
                 rows = write_table(frame, path, fmt)
-                err.print(f"wrote {rows} rows of {table} to {path}", markup=False)
+                where = _("standard output") if str(path) == "-" else path
+                err.print(f"wrote {rows} rows of {table} to {where}", markup=False)
     if policy:
         return {"as_of": last.isoformat(), "policies": m.policy_records(con, last, stores)}
     if (by or per) and not as_json:

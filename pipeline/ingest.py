@@ -78,8 +78,12 @@ def expand_paths(paths: Iterable[str]) -> list[Path]:
                     and not p.name.startswith((".", "~$"))
                 )
             )
-        elif path.exists():
+        elif path.is_file():  # a regular file, or a link to one
             found.append(path)
+        elif path.exists():
+            # /dev/zero never ends and a FIFO waits for a writer: reading either would hang
+            raise UsageError(_("{path}: not a regular file (a device, a FIFO or a socket): give an "
+                               "export file or a folder of them", path=text))  # fmt: skip
         elif any(ch in text for ch in "*?["):
             matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
             if not matches:
