@@ -43,14 +43,15 @@ def output_target(path: Path | str, option: str) -> Path | None:
     except FileNotFoundError:
         return target
     except OSError as exc:
-        raise UsageError(_("{option} {path}: cannot be written ({reason})", option=option, path=path,
-                           reason=exc.strerror or exc)) from None  # fmt: skip
+        raise InputError(_("cannot write the file ({reason})", reason=exc.strerror or exc), path=path,
+                         fix=_("pick a folder you may write into")) from None  # fmt: skip
     if stat.S_ISDIR(mode):
-        raise UsageError(_("{option} {path}: this is a folder: give a file name in it",
-                           option=option, path=path))  # fmt: skip
+        raise InputError(_("{option} names a folder, not a file to write the table into", option=option),
+                         path=path, fix=_("give a file name, or - for standard output"))  # fmt: skip
     if not stat.S_ISREG(mode):
-        raise UsageError(_("{option} {path}: not a regular file (a device, a FIFO or a socket): give a file "
-                           "name, or - for standard output", option=option, path=path))  # fmt: skip
+        raise InputError(_("{option} names a device, a FIFO or a socket, not a regular file: writing there "
+                           "would replace it or wait forever", option=option),
+                         path=path, fix=_("give a file name, or - for standard output"))  # fmt: skip
     return target
 
 

@@ -161,24 +161,25 @@ def test_metrics_csv_onto_a_fifo_is_refused_and_the_fifo_stays(
     os.mkfifo(fifo)
     for option in ("--csv", "--parquet"):
         result = storehealth(*METRICS, option, fifo, db=db_path, timeout=30)
-        assert_usage_error(result, option, str(fifo), "not a regular file")
+        assert_refused(result, option, str(fifo), "a FIFO", "not a regular file", "- for standard output")
         assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
 def test_metrics_csv_onto_a_device_or_folder_is_refused(tmp_path: Path, db_path: Path, history) -> None:
     # /dev/null is only stat()ed here: were the check to fail as root, it would be replaced, so
     # the device case is checked through output_target itself
-    from pipeline.errors import UsageError
+    from pipeline.errors import InputError
     from pipeline.table_export import output_target
 
-    with pytest.raises(UsageError, match="/dev/null: not a regular file"):
+    with pytest.raises(InputError, match="not a regular file") as refused:
         output_target(Path("/dev/null"), "--csv")
+    assert "/dev/null" in refused.value.message
     result = storehealth(*METRICS, "--csv", tmp_path, db=db_path, timeout=30)
-    assert_usage_error(result, str(tmp_path), "this is a folder")
+    assert_refused(result, str(tmp_path), "names a folder")
     # nothing is written when the second target is refused
     good = tmp_path / "good.csv"
     result = storehealth(*METRICS, "--csv", good, "--parquet", tmp_path, db=db_path, timeout=30)
-    assert_usage_error(result, "--parquet")
+    assert_refused(result, "--parquet")
     assert not good.exists()
 
 
