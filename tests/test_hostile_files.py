@@ -268,7 +268,7 @@ EXPECT: dict[str, Callable] = {
     "html_table.xls": _read(_html_table),
     "xml_spreadsheet.xls": _read(_xml_spreadsheet),
     "html_without_table.xls": _refused("web page", "holds no table of orders"),
-    "html_other_table.xls": _refused("headers match no known platform", "sku, title, stock"),
+    "html_other_table.xls": _refused("headers match no known platform", "SKU, Title, Stock"),
     "far_cell.xlsx": _refused("XFD1048576", "17,179,869,184 cells", "Ctrl+End"),
     "far_cell_corners.xlsx": _refused("XFD1048576", "Ctrl+End"),
     "far_dimension.xlsx": _read(lambda db, path, stderr: _check_count(db, "95", 3)),
