@@ -273,6 +273,14 @@ def _stage(
     if mapping and mapping.alias_rows():  # a mapping without a status column may map nothing
         con.executemany("insert into vocab_alias values (?, 'generic', ?, ?)", mapping.alias_rows())
     build_model(con, "stg_export_amount_shapes")
+    con.execute(  # constants for stg_export_rows: its amounts take one branch of amount_in
+        "set variable export_decimal_mark = coalesce("
+        "(select any_value(file_decimal_mark) from stg_export_amount_shapes), 'none')"
+    )
+    con.execute(
+        "set variable export_ambiguous_amounts = coalesce("
+        "(select bool_or(file_ambiguous_amounts) from stg_export_amount_shapes), false)"
+    )
     build_model(con, "stg_export_rows")
     build_model(con, "stg_export_cell_warnings")
     # The Arrow copy of the file is no longer needed: free it before the next models grow.
@@ -402,7 +410,7 @@ def _warn_blanked_cells(con: duckdb.DuckDBPyConnection, raw, result: IngestResul
     first: dict[str, tuple[int, str]] = {}  # decimal mark: its first row and value in the file
     for mark, row, value in con.execute(
         "select decimal_mark, example_row, example_value from stg_export_amount_shapes "
-        "where decimal_mark in (',', '.') order by example_sheet, example_row"
+        "where decimal_mark in (',', '.') order by first_row_key"
     ).fetchall():
         first.setdefault(mark, (row, value))
     if len(first) == 2:

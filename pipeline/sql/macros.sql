@@ -51,20 +51,20 @@ create or replace temp macro parse_amount(s) as
 -- 'mixed' when values say both (then each value is read as its own shape says).
 
 -- The one number in an amount cell, signed, its separators as written: '-1.234,56' from
--- '(€1.234,56)'. Null when the cell holds no number or two ("1 x 12.34"). A space, NBSP or
+-- '(€1.234,56)'; '' or '-' when the cell holds no number or two ("1 x 12.34"). A space, NBSP or
 -- apostrophe between digit groups ("1 234,56 EUR", "1'234.50") is a thousands separator.
 create or replace temp macro amount_number(s) as
     case when s like '%-%' or (s like '%(%' and s like '%)%') then '-' else '' end
-    || nullif(regexp_extract(
-        regexp_replace(s, '([0-9])[  \x{202F}''’]([0-9]{3})', '\1\2', 'g'),
-        '^(?:[^0-9]*[^0-9.,]|[^0-9]*[A-Za-z][.,])?([0-9](?:[0-9.,]*[0-9])?)[^0-9]*$', 1), '');
+    || translate(regexp_extract(s,
+        '^(?:[^0-9]*[^0-9.,]|[^0-9]*[A-Za-z][.,])?([0-9](?:[0-9., \x{00A0}\x{202F}''\x{2019}]*[0-9])?)[^0-9]*$', 1),
+        '   ''’', '');
 
 -- Which decimal mark a number (as amount_number gives it) proves: ',' or '.', '?' when it
 -- could be either (one separator followed by three digits: 1,234 or 1.234), null when it has
 -- no separator at all.
 create or replace temp macro amount_mark(n) as
     case
-        when n is null or (n not like '%.%' and n not like '%,%') then null
+        when n is null or (n not like '%.%' and n not like '%,%') then null  -- also '' and '-'
         when n like '%.%' and n like '%,%' then
             case when regexp_matches(n, ',[0-9]*$') then ',' else '.' end
         when n like '%,%,%' then '.'
@@ -82,27 +82,41 @@ create or replace temp macro amount_read(n, mark) as
         else try_cast(replace(n, ',', '') as decimal(18, 2))
     end;
 
--- An amount cell read in its file's convention `mark`. The common shapes ($12.34, US $12.34,
--- 128.50, 12,50) skip the regex.
+-- The common shapes of each convention without a regex ($12.34, US $12.34, 128.50; 12,50,
+-- €12,50, 1.234,56); null for any other shape.
+create or replace temp macro amount_fast_dot(s) as
+    case
+        when s like 'US $%' then try_cast(trim(replace(s[5:], ',', '')) as decimal(18, 2))
+        when s like '$%' then try_cast(trim(replace(s[2:], ',', '')) as decimal(18, 2))
+        else try_cast(replace(s, ',', '') as decimal(18, 2))
+    end;
+
+create or replace temp macro amount_fast_comma(s) as
+    case
+        when s like '€%' then try_cast(trim(replace(replace(s[2:], '.', ''), ',', '.')) as decimal(18, 2))
+        else try_cast(replace(replace(s, '.', ''), ',', '.') as decimal(18, 2))
+    end;
+
+-- An amount cell read in its file's convention `mark` (a constant: the branch is chosen once).
+-- A CASE, not coalesce(): coalesce computes its every argument, the regex for every cell.
 create or replace temp macro amount_in(s, mark) as
     case
-        when s is null then null
-        when mark = '.' then coalesce(
-            case when s like 'US $%' then try_cast(trim(replace(s[5:], ',', '')) as decimal(18, 2))
-                 when s like '$%' then try_cast(trim(replace(s[2:], ',', '')) as decimal(18, 2))
-                 when s not like '%,%' then try_cast(s as decimal(18, 2)) end,
-            amount_read(amount_number(s), '.'))
-        when mark = ',' then coalesce(
-            try_cast(replace(replace(s, '.', ''), ',', '.') as decimal(18, 2)),
-            amount_read(amount_number(s), ','))
-        else amount_read(amount_number(s), amount_mark(amount_number(s)))
+        when mark = '.' then
+            case when amount_fast_dot(s) is not null then amount_fast_dot(s)
+                 else amount_read(amount_number(s), '.') end
+        when mark = ',' then
+            case when amount_fast_comma(s) is not null then amount_fast_comma(s)
+                 else amount_read(amount_number(s), ',') end
+        -- the number once (a macro argument is computed again wherever it is used)
+        when s not like '%,%' and s not like '%.%' then try_cast(s as decimal(18, 2))
+        else list_transform([amount_number(s)], lambda n: amount_read(n, amount_mark(n)))[1]
     end;
 
 -- An amount cell left empty for want of a decimal convention: a 1,234 or 1.234 in a file
 -- whose other values do not say which mark is the decimal one.
 create or replace temp macro amount_ambiguous(s, mark) as
     s is not null and mark not in ('.', ',')
-    and coalesce(amount_mark(amount_number(s)) = '?', false);
+    and coalesce(amount_mark(list_transform([amount_number(s)], lambda n: n)[1]) = '?', false);
 
 -- The currency an amount is written in, when it says so.
 create or replace temp macro amount_currency(s) as

@@ -7,19 +7,6 @@ raw_rows as (select * from raw_export),
 
 context as (select * from ingest_context),
 
--- The file's decimal mark, decided once over the distinct shapes of its amount cells: ',' or
--- '.' when its values say so, 'mixed' when they say both, 'none' when none says (macros.sql).
-amount_style as (
-    select
-        case
-            when bool_or(decimal_mark = ',') and bool_or(decimal_mark = '.') then 'mixed'
-            when bool_or(decimal_mark = ',') then ','
-            when bool_or(decimal_mark = '.') then '.'
-            else 'none'
-        end as decimal_mark
-    from stg_export_amount_shapes
-),
-
 cleaned as (
     select
         source_sheet,
@@ -55,8 +42,7 @@ cleaned as (
         upper(currency) as currency_cell,
         fulfillment_status as fulfillment_status_raw,
         payment_method as payment_method,
-        clean_value(refunded_amount) as refunded_amount_raw,
-        clean_value(item_count) as item_count_raw
+        clean_value(refunded_amount) as refunded_amount_raw
     from raw_rows
 ),
 
@@ -69,18 +55,20 @@ typed as (
         parse_time(received_raw) as received_at,
         parse_time(closed_raw) as closed_at,
         parse_time(deadline_raw) as ship_deadline,
-        amount_style.decimal_mark,
-        amount_in(product_amount_raw, amount_style.decimal_mark) as product_amount,
-        amount_in(shipping_fee_raw, amount_style.decimal_mark) as shipping_fee,
-        amount_in(discount_raw, amount_style.decimal_mark) as discount,
-        amount_in(coalesce(order_amount_raw, line_amount_raw), amount_style.decimal_mark) as order_amount,
+        -- the file's decimal mark (stg_export_amount_shapes), a constant: '.', ',', 'none', 'mixed'
+        getvariable('export_decimal_mark') as decimal_mark,
+        amount_in(product_amount_raw, getvariable('export_decimal_mark')) as product_amount,
+        amount_in(shipping_fee_raw, getvariable('export_decimal_mark')) as shipping_fee,
+        amount_in(discount_raw, getvariable('export_decimal_mark')) as discount,
+        amount_in(coalesce(order_amount_raw, line_amount_raw), getvariable('export_decimal_mark'))
+            as order_amount,
         try_cast(parse_amount(quantity_raw) as integer) as quantity_cell,
         coalesce(
             currency_cell,
             amount_currency(coalesce(order_amount_raw, line_amount_raw, product_amount_raw)),
             context.default_currency
         ) as currency,
-        amount_in(refunded_amount_raw, amount_style.decimal_mark) as refunded_amount,
+        amount_in(refunded_amount_raw, getvariable('export_decimal_mark')) as refunded_amount,
         coalesce(
             carrier_raw,
             case when tracking like '%:%' then nullif(trim(split_part(tracking, ':', 1)), '') end
@@ -94,15 +82,15 @@ typed as (
         case when buyer_key is not null
              then sha256(context.buyer_salt || '|' || context.platform || '|' || lower(buyer_key))
         end as buyer_hash
-    from cleaned, context, amount_style
+    from cleaned, context
 ),
 
 -- A time later than the file can have been exported (its save time or now, whichever is
 -- later, plus a day for time zones) is impossible: left empty, so that it cannot make the
 -- file's export time years ahead and every later export look older. An order date there
--- rejects its row. Ship deadlines lie ahead legitimately and are not checked. Cells left
--- empty are listed in blanked_cells (field chr(31) raw value, chr(30) between cells) and
--- reported by stg_export_cell_warnings.
+-- rejects its row. Ship deadlines lie ahead legitimately and are not checked. A row with a
+-- cell left empty (here, or an amount left empty by amount_in) is marked blanked_cells;
+-- stg_export_cell_warnings names the cells.
 plausible as (
     select
         typed.* replace (
@@ -119,26 +107,9 @@ plausible as (
             case when closed_at > context.latest_plausible_at then null else closed_raw end as closed_raw
         ),
         coalesce(created_at > context.latest_plausible_at, false) as created_in_future,
-        nullif(concat_ws(chr(30),
-            case when paid_at > context.latest_plausible_at then 'paid_at' || chr(31) || paid_raw end,
-            case when shipped_at > context.latest_plausible_at
-                 then 'shipped_at' || chr(31) || shipped_raw end,
-            case when received_at > context.latest_plausible_at
-                 then 'received_at' || chr(31) || received_raw end,
-            case when closed_at > context.latest_plausible_at
-                 then 'closed_at' || chr(31) || closed_raw end,
-            case when product_amount is null and amount_ambiguous(product_amount_raw, decimal_mark)
-                 then 'product_amount' || chr(31) || product_amount_raw end,
-            case when shipping_fee is null and amount_ambiguous(shipping_fee_raw, decimal_mark)
-                 then 'shipping_fee' || chr(31) || shipping_fee_raw end,
-            case when discount is null and amount_ambiguous(discount_raw, decimal_mark)
-                 then 'discount' || chr(31) || discount_raw end,
-            case when order_amount is null
-                      and amount_ambiguous(coalesce(order_amount_raw, line_amount_raw), decimal_mark)
-                 then 'order_amount' || chr(31) || coalesce(order_amount_raw, line_amount_raw) end,
-            case when refunded_amount is null and amount_ambiguous(refunded_amount_raw, decimal_mark)
-                 then 'refunded_amount' || chr(31) || refunded_amount_raw end
-        ), '') as blanked_cells
+        -- a cell of the row may have been left empty: stg_export_cell_warnings says which
+        coalesce(greatest(paid_at, shipped_at, received_at, closed_at) > context.latest_plausible_at, false)
+            or getvariable('export_ambiguous_amounts') as blanked_cells
     from typed, context
 ),
 
@@ -205,7 +176,7 @@ final as (
         tracking_number,
         item_id,
         coalesce(quantity_cell, product_quantity(product_info)) as quantity,
-        coalesce(try_cast(item_count_raw as integer), product_count(product_info)) as item_count,
+        product_count(product_info) as item_count,
         product_info,
         remark,
         close_reason_raw,
