@@ -42,7 +42,8 @@ cleaned as (
         upper(currency) as currency_cell,
         fulfillment_status as fulfillment_status_raw,
         payment_method as payment_method,
-        clean_value(refunded_amount) as refunded_amount_raw
+        clean_value(refunded_amount) as refunded_amount_raw,
+        clean_value(item_count) as item_count_raw
     from raw_rows
 ),
 
@@ -176,7 +177,7 @@ final as (
         tracking_number,
         item_id,
         coalesce(quantity_cell, product_quantity(product_info)) as quantity,
-        product_count(product_info) as item_count,
+        coalesce(try_cast(item_count_raw as integer), product_count(product_info)) as item_count,
         product_info,
         remark,
         close_reason_raw,
