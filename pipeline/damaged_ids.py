@@ -12,13 +12,19 @@ from pipeline.i18n import _
 def refuse_damaged_ids(con: duckdb.DuckDBPyConnection, path, *, several_sheets: bool) -> None:
     """Raise InputError naming a damaged id when the export's ids are no longer the platform's."""
     found = con.execute(sql_text("int_export_damaged_ids")).fetchone()
-    if found is None:
-        return
-    order_id, sheet, row, damage = found
-    if damage == "maybe_rounded":
-        if not con.execute(sql_text("store_genuine_long_ids")).fetchone()[0]:
+    if found is not None:
+        order_id, sheet, row, damage = found
+    else:  # too few long ids to tell by themselves: the store's history may
+        found = con.execute(sql_text("int_export_rounded_twins")).fetchone()
+        if found is None:
             return
-    if damage == "scientific":
+        order_id, sheet, row, twin = found
+        damage = "twin"
+    if damage == "twin":
+        why = _("order number {value} is new to the history, but the store has order {twin} with the "
+                "same first 15 digits: Excel opened and saved the file and kept only 15 digits of each "
+                "long order number", value=order_id, twin=twin)  # fmt: skip
+    elif damage == "scientific":
         why = _("order number {value} is in scientific notation: Excel opened and saved the file and "
                 "rounded its long order numbers", value=order_id)  # fmt: skip
     else:

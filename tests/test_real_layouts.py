@@ -274,10 +274,14 @@ def test_ids_cut_to_15_digits_refuse_the_file(tmp_path: Path, db_path: Path, que
     # genuine ids, some of which end in 0, land
     genuine = ["8180005001753712", "8180005001753720", "8180005001753734", "8180005001753740"]
     assert ingest(db_path, _ali(tmp_path / "genuine.csv", genuine), "s1").returncode == 0
-    # once the store's history shows its ids are long, even one rounded id is refused
-    assert_refused(ingest(db_path, _ali(tmp_path / "one.csv", ["8180005001753800"]), "s1"),
-                   "8180005001753800")  # fmt: skip
+    # one rounded id, of an order the store has: it would count that order twice
+    message = assert_refused(ingest(db_path, _ali(tmp_path / "one.csv", ["8180005001753730"]), "s1"),
+                             "8180005001753730", "8180005001753734")  # fmt: skip
+    assert "same first 15 digits" in message
     assert query("select count(*) from orders_current") == [(4,)]
+    # a genuine new id that ends in zero, with no order of the same first 15 digits, lands
+    assert ingest(db_path, _ali(tmp_path / "new.csv", ["8180005001759990"]), "s1").returncode == 0
+    assert query("select count(*) from orders_current") == [(5,)]
 
 
 def test_long_ids_stored_as_numbers_in_an_xlsx_refuse_the_file(tmp_path: Path, db_path: Path, query) -> None:

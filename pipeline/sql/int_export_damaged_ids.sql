@@ -6,12 +6,12 @@
 --   scientific: any id in scientific notation.
 --   rounded: every id longer than 15 digits ends as a rounded number would (zeros after the
 --   15th digit, or a value a float holds exactly), and that is no chance: the odds that
---   genuine ids all look so are below 1 in 1,000 ('rounded'); with fewer such ids
---   ('maybe_rounded'), when the store's history holds genuine long ids (ingest.py asks).
+--   genuine ids all look so are below 1 in 1,000. (Fewer such ids cannot tell by themselves;
+--   int_export_rounded_twins compares them with the store's history.)
 with
 
 export_rows as (
-    select order_id, source_sheet, source_row, line_no
+    select order_id, source_sheet, source_row, line_no, created_at, status_raw
     from int_export_rows
     where order_id is not null
 ),
@@ -24,13 +24,14 @@ scientific as (
     limit 1
 ),
 
--- One row per order row (an order's item rows repeat its id): two orders that rounding made
--- one are two rows here, each evidence of its own.
+-- One row per distinct order row: two orders that rounding made one differ in their times or
+-- statuses and are each evidence of their own; the same row twice (or an order's item rows,
+-- which repeat its id) is one.
 long_ids as (
     select
         order_id,
-        source_sheet,
-        source_row,
+        min(source_sheet) as source_sheet,
+        min(source_row) as source_row,
         -- log10 of how unlikely a genuine id is to look rounded: ten to one per zero digit
         -- past the 15th, and for a float-exact id the float's spacing at that size
         greatest(
@@ -42,6 +43,7 @@ long_ids as (
         ) as rounded_weight
     from export_rows
     where regexp_full_match(order_id, '[0-9]{16,}') and coalesce(line_no, 1) = 1
+    group by order_id, created_at, status_raw
 ),
 
 evidence as (
@@ -53,15 +55,11 @@ evidence as (
 ),
 
 rounded as (
-    select
-        long_ids.order_id,
-        long_ids.source_sheet,
-        long_ids.source_row,
-        -- too few ids to tell by themselves: the store's history decides (ingest.py)
-        case when evidence.weight >= 3 then 'rounded' else 'maybe_rounded' end as damage
+    select long_ids.order_id, long_ids.source_sheet, long_ids.source_row, 'rounded' as damage
     from long_ids, evidence
     where evidence.long_count > 0
       and evidence.rounded_count = evidence.long_count
+      and evidence.weight >= 3
     order by long_ids.source_sheet, long_ids.source_row
     limit 1
 ),
