@@ -384,3 +384,14 @@ def test_excel_serial_zero_is_no_date(tmp_path: Path, db_path: Path, query) -> N
     assert query("select order_id, paid_at::date::varchar from orders_current") == [
         ("8180005001753712", "2024-03-05")
     ]
+
+
+def test_a_file_with_genuine_long_ids_is_never_judged_rounded(tmp_path: Path, db_path: Path, query) -> None:
+    # sequential ids: 8180005001753700 has neighbours with the same first 15 digits, but the
+    # file's other ids keep their last digit, so Excel did not round this column
+    first = ["8180005001753701", "8180005001753702"]
+    assert ingest(db_path, _ali(tmp_path / "a.csv", first), "s1").returncode == 0
+    more = ["8180005001753700", "8180005001753703", "8180005001753710"]
+    result = ingest(db_path, _ali(tmp_path / "b.csv", more), "s1")
+    assert result.returncode == 0, result.stderr
+    assert query("select count(*) from orders_current") == [(5,)]

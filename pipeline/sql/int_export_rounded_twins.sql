@@ -1,9 +1,9 @@
--- Intermediate: an order id of one export that looks rounded (zeros after its 15th digit)
--- and is new to the store's history, while the history holds another order with the same
--- first 15 digits: that is the order itself, its number rounded by Excel, and landing it
--- would count the order twice. (A genuine new id that happens to end in zero rarely shares
--- its first 15 digits with one of the store's orders.) Only the few zero-ended ids are
--- looked up, so a large history costs little.
+-- Intermediate: for an export too short to prove its rounding by itself (int_export_damaged_ids
+-- wants the odds of chance below 1 in 1,000), an order id that looks rounded (zeros after its
+-- 15th digit), is new to the store's history, while the history holds another order with the
+-- same first 15 digits: that is the order itself, its number rounded by Excel, and landing it
+-- would count the order twice. Excel rounds a whole column, so an export with any long id
+-- that does not end in zeros is not rounded, and is not looked at.
 with
 
 export_rows as (
@@ -14,12 +14,21 @@ export_rows as (
 
 context as (select * from ingest_context),
 
-zero_ended as (
-    select order_id, min(source_sheet) as source_sheet, min(source_row) as source_row,
-           order_id[1:15] as prefix
+long_ids as (
+    select
+        order_id,
+        min(source_sheet) as source_sheet,
+        min(source_row) as source_row,
+        regexp_full_match(order_id, '[0-9]{15}0+') as zero_ended
     from export_rows
-    where regexp_full_match(order_id, '[0-9]{15}0+')
+    where regexp_full_match(order_id, '[0-9]{16,}')
     group by order_id
+),
+
+zero_ended as (
+    select order_id, source_sheet, source_row, order_id[1:15] as prefix
+    from long_ids
+    where zero_ended and (select bool_and(zero_ended) from long_ids)
 ),
 
 store_orders as (
