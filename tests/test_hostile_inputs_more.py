@@ -281,3 +281,19 @@ def test_subprocess_helper_is_bounded() -> None:
     """The helper each test uses caps memory and time (a hang or a runaway allocation fails)."""
     with pytest.raises(subprocess.TimeoutExpired):
         subprocess.run(["sleep", "5"], timeout=0.2)
+
+
+@pytest.mark.parametrize("layout", ["last-cell", "corners"])
+def test_far_cells_are_found_by_the_fast_search_of_a_large_sheet(tmp_path: Path, monkeypatch, layout) -> None:
+    """Sheets above EXACT_SCAN_BYTES are first searched for far references only: the same
+    files must be refused that way, and a plain export still read."""
+    from pipeline.errors import InputError
+    from pipeline.readers import zipcheck
+    from tests.hostile import far_cell_xlsx
+
+    monkeypatch.setattr(zipcheck, "EXACT_SCAN_BYTES", 0)
+    with pytest.raises(InputError, match="XFD1048576"):
+        zipcheck.check_xlsx(far_cell_xlsx(tmp_path / f"far_{layout}.xlsx", layout))
+    plain = write_ali(tmp_path / "plain.xlsx", [ali_row(id="8100000000000001", status="等待您发货",
+                                                        created="2024.03.05 14:22")])  # fmt: skip
+    zipcheck.check_xlsx(plain)
