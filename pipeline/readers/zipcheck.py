@@ -26,6 +26,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+from isal import isal_zlib
 
 from pipeline.errors import InputError
 from pipeline.i18n import _
@@ -140,7 +141,6 @@ def _check_part(path: Path, fh, part: zipfile.ZipInfo) -> None:
 
 # Sheet parts above this size are first searched for far references only (_far_refs_in).
 EXACT_SCAN_BYTES = 64 << 20
-_FAST_STEP = 1 << 22
 _FAR_REF = re.compile(rb'r="(?:[A-Z]{3}|[D-Z][A-Z]|[A-Z]{1,2}[0-9]{7})')
 
 
@@ -159,28 +159,48 @@ def _column_name(number: int) -> str:
     return name
 
 
-def _far_refs_in(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bool:
+def _far_refs_in(path: Path, part: zipfile.ZipInfo) -> bool:
     """Whether a large sheet part holds any reference beyond a plausible export: a column past
-    CZ (104) or a row past 999,999. One regex search per block (measured on a 300,000-order
-    export's 489 MiB sheet: 1.2 s, of which 1.0 s is unpacking, against 2.7 s for the exact
-    extent). Without such references the grid stays under 105 M cells (about 3 GiB for
+    CZ (104) or a row past 999,999. Unpacked with ISA-L (4x zlib's speed) and searched with one
+    regex per block: 1.0 s on a 300,000-order export's 489 MiB sheet (0.3 s of it unpacking),
+    against 2.7 s for the exact extent. Without such references the grid stays under 105 M cells (about 3 GiB for
     calamine): nothing that aborts, so the exact extent is only worked out when one is found."""
     overlap = b""
-    with archive.open(part) as stream:
-        while block := stream.read(_FAST_STEP):
-            data = overlap + block
-            if _FAR_REF.search(data):
-                return True
-            overlap = data[-16:]
+    for block in _unpacked_blocks(path, part):
+        data = overlap + block
+        if _FAR_REF.search(data):
+            return True
+        overlap = data[-16:]
     return False
+
+
+def _unpacked_blocks(path: Path, part: zipfile.ZipInfo):
+    """The part's bytes, unpacked block by block."""
+    with path.open("rb") as fh:
+        fh.seek(part.header_offset)
+        header = fh.read(30)
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"no local header for {part.filename}")
+        name_length, extra_length = struct.unpack_from("<HH", header, 26)
+        fh.seek(part.header_offset + 30 + name_length + extra_length)
+        left = part.compress_size
+        inflater = isal_zlib.decompressobj(-15) if part.compress_type == zipfile.ZIP_DEFLATED else None
+        while left > 0:
+            # small reads unpack fastest (output buffers that stay in cache: 0.3 s for 489 MiB
+            # against 0.7 s with 512 KiB reads); _check_part has bounded the packing ratio
+            packed = fh.read(min(left, 1 << 16))
+            if not packed:
+                raise EOFError(f"{part.filename} ends early")
+            left -= len(packed)
+            yield packed if inflater is None else inflater.decompress(packed)
 
 
 def _check_grid(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
     """Refuse the sheet when calamine's grid of its cells would be far larger than the sheet."""
     try:
-        if part.file_size > EXACT_SCAN_BYTES and not _far_refs_in(archive, part):
+        if part.file_size > EXACT_SCAN_BYTES and not _far_refs_in(path, part):
             return
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, isal_zlib.error, OSError, EOFError, ValueError) as exc:
         raise _damaged(path, _("part {part}: {error}", part=part.filename, error=str(exc)[:120])) from None
     limit = max(MAX_SHEET_CELLS, part.file_size // CELL_BYTES)
     extent = _Extent()
