@@ -12,9 +12,10 @@ from pipeline.i18n import _
 def refuse_damaged_ids(con: duckdb.DuckDBPyConnection, path, *, several_sheets: bool) -> None:
     """Raise InputError naming a damaged id when the export's ids are no longer the platform's."""
     found = con.execute(sql_text("int_export_damaged_ids")).fetchone()
-    if found is not None:
-        order_id, sheet, row, damage = found
-    else:  # too few long ids to tell by themselves: the store's history may
+    if found is None:
+        return
+    order_id, sheet, row, damage = found
+    if damage == "maybe_rounded":  # too few long ids to tell by themselves: the history may
         found = con.execute(sql_text("int_export_rounded_twins")).fetchone()
         if found is None:
             return

@@ -27,7 +27,6 @@ MAX_CELL_CHARS = 32_767
 # ("4", "record(s) downloaded", "from Sep-01-26 to Sep-30-26"), and a "Seller ID : name" line.
 _EBAY_TRAILER = re.compile(r"^\s*(\d+\s+record\(s\)\s+downloaded|seller\s+id\s*:)", re.I)
 _EBAY_TRAILER_COUNT = re.compile(r"^\s*\d+\s*$")
-_EBAY_TRAILER_WORDS = re.compile(r"^\s*record\(s\)\s+downloaded", re.I)
 # Spreadsheet tricks that keep a long id as text: ="2046118233571902438" (Taobao) or '8180...
 _TEXT_ID_WRAPPER = r'^(?:="(.*)"|=(\d+)|\'(.*))$'
 ID_FIELDS = ("order_id", "tracking_number", "item_id")
@@ -262,9 +261,9 @@ def _sheet_table(
     if first is not None:
         trailer = pc.match_substring_regex(first, _EBAY_TRAILER.pattern, ignore_case=True)
         trailer = pc.fill_null(trailer, False)
-        if "c1" in body.column_names:
-            count = pc.match_substring_regex(first, _EBAY_TRAILER_COUNT.pattern)
-            words = pc.match_substring_regex(body.column("c1"), _EBAY_TRAILER_WORDS.pattern, ignore_case=True)
+        count = pc.fill_null(pc.match_substring_regex(first, _EBAY_TRAILER_COUNT.pattern), False)
+        if "c1" in body.column_names and pc.any(count).as_py():  # a bare number in the first cell
+            words = pc.match_substring(body.column("c1"), "record(s) downloaded", ignore_case=True)
             trailer = pc.or_(trailer, pc.fill_null(pc.and_(count, words), False))
         if pc.any(trailer).as_py():
             body = body.filter(pc.invert(trailer))
@@ -308,6 +307,9 @@ def _sheet_table(
 
 def _unwrapped_id(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """An id written as a formula or with a text mark (="2046...", '8180...) is the id itself."""
+    marked = pc.or_(pc.starts_with(array, "="), pc.starts_with(array, "'"))
+    if not pc.any(pc.fill_null(marked, False)).as_py():  # the usual case: one cheap pass
+        return array
     wrapped = pc.fill_null(pc.match_substring_regex(array, _TEXT_ID_WRAPPER), False)
     if not pc.any(wrapped).as_py():
         return array

@@ -6,8 +6,9 @@
 --   scientific: any id in scientific notation.
 --   rounded: every id longer than 15 digits ends as a rounded number would (zeros after the
 --   15th digit, or a value a float holds exactly), and that is no chance: the odds that
---   genuine ids all look so are below 1 in 1,000. (Fewer such ids cannot tell by themselves;
---   int_export_rounded_twins compares them with the store's history.)
+--   genuine ids all look so are below 1 in 1,000.
+--   maybe_rounded: every long id looks rounded, but too few of them to tell by themselves:
+--   int_export_rounded_twins compares them with the store's history.
 with
 
 export_rows as (
@@ -19,7 +20,8 @@ export_rows as (
 scientific as (
     select order_id, source_sheet, source_row, 'scientific' as damage
     from export_rows
-    where regexp_full_match(order_id, '[0-9]([.,][0-9]+)?[eE][+]?[0-9]+')
+    where (order_id like '%E+%' or order_id like '%e+%' or order_id like '%E1%' or order_id like '%e1%')
+      and regexp_full_match(order_id, '[0-9]([.,][0-9]+)?[eE][+]?[0-9]+')
     order by source_sheet, source_row
     limit 1
 ),
@@ -42,7 +44,8 @@ long_ids as (
                  then greatest(0, floor(log2(cast(order_id as double))) - 52) * log10(2) else 0 end
         ) as rounded_weight
     from export_rows
-    where regexp_full_match(order_id, '[0-9]{16,}') and coalesce(line_no, 1) = 1
+    where length(order_id) >= 16 and regexp_full_match(order_id, '[0-9]{16,}')
+      and coalesce(line_no, 1) = 1
     group by order_id, created_at, status_raw
 ),
 
@@ -55,11 +58,15 @@ evidence as (
 ),
 
 rounded as (
-    select long_ids.order_id, long_ids.source_sheet, long_ids.source_row, 'rounded' as damage
+    select
+        long_ids.order_id,
+        long_ids.source_sheet,
+        long_ids.source_row,
+        -- too few to tell by themselves: int_export_rounded_twins asks the store's history
+        case when evidence.weight >= 3 then 'rounded' else 'maybe_rounded' end as damage
     from long_ids, evidence
     where evidence.long_count > 0
       and evidence.rounded_count = evidence.long_count
-      and evidence.weight >= 3
     order by long_ids.source_sheet, long_ids.source_row
     limit 1
 ),
