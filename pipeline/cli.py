@@ -163,6 +163,14 @@ def ingest(
             help=_("Read a file that already landed once more: its rejected rows land if they now can."),
         ),
     ] = False,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            help=_("The store's time zone (e.g. Asia/Shanghai): times written with a UTC offset are "
+                   "converted to it."),
+        ),
+    ] = None,
     as_json: JsonOption = False,
     lang: LangOption = None,
     db: DbOption = None,
@@ -172,6 +180,7 @@ def ingest(
     from pipeline.adapters.generic import load_mapping
     from pipeline.database import connect
     from pipeline.ingest import expand_paths, ingest_file
+    from pipeline.time_zones import valid_time_zone
 
     try:
         _check_store(store)
@@ -184,6 +193,9 @@ def ingest(
             raise UsageError(_("--platform generic needs --mapping FILE (see the README)"))
         if mapping is not None and not mapping.is_file():
             raise UsageError(_("--mapping {file}: no such file", file=mapping))
+        if timezone is not None and not valid_time_zone(timezone):
+            raise UsageError(_("--timezone {zone!r}: give a time zone name such as Asia/Shanghai or "
+                               "America/New_York", zone=timezone))  # fmt: skip
         when = _parse_moment(exported_at)
         files = expand_paths(paths)
         if not files:
@@ -208,6 +220,7 @@ def ingest(
                         exported_at=when,
                         strict=strict,
                         reprocess=reprocess,
+                        timezone=timezone,
                         progress=lambda stage, label=label, status=status: status.update(
                             f"{label}: {stage}"
                         ),

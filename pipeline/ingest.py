@@ -19,6 +19,7 @@ from pipeline.errors import InputError, StorageError, UsageError
 from pipeline.i18n import _
 from pipeline.readers import SUPPORTED_SUFFIXES, read_sheets
 from pipeline.store_names import lookalike_warning
+from pipeline.time_zones import utc_time_warning
 
 DEFAULT_CURRENCY = {"1688": "CNY", "taobao": "CNY"}
 REJECT_EXAMPLES = 5
@@ -115,6 +116,7 @@ def ingest_file(
     exported_at: datetime | None = None,
     strict: bool = False,
     reprocess: bool = False,
+    timezone: str | None = None,
     progress: Callable[[str], None] = lambda _stage: None,
 ) -> IngestResult:
     """Land one file whole or not at all; a bad file raises InputError and changes nothing.
@@ -155,7 +157,7 @@ def ingest_file(
     raw = build_raw_export(path, sheets, platform=None if spec else platform, spec=spec)
     del sheets
     result = IngestResult(path=path, outcome="ingested", store=store, platform=raw.platform)
-    result.warnings.extend(lookalike + raw.warnings)
+    result.warnings.extend(lookalike + raw.warnings + utc_time_warning(raw, timezone))
     result.rows_read = raw.rows_read
     if result.rows_read == 0:
         raise InputError(
@@ -174,7 +176,8 @@ def ingest_file(
     progress("checking")
     con.execute("begin")
     try:
-        _stage(con, raw, store=store, mapping=mapping, sha=sha, file_id=again.file_id if again else None)
+        _stage(con, raw, store=store, mapping=mapping, sha=sha, timezone=timezone,
+               file_id=again.file_id if again else None)
         _warn_blanked_cells(con, raw, result)
         _check_rows(con, raw, result, strict=strict)
         if mapping is not None:
@@ -248,6 +251,7 @@ def _stage(
     store: str,
     mapping: Mapping | None,
     sha: str,
+    timezone: str | None = None,
     file_id: int | None = None,
 ) -> None:
     con.register("raw_export", raw.table)
@@ -258,7 +262,7 @@ def _stage(
         "?::varchar as platform, ?::varchar as store, ?::bigint as file_id, "
         "?::varchar as sha256, ?::varchar as buyer_salt, ?::varchar as default_currency, "
         "null::timestamp as exported_at, null::varchar as seen_key, "
-        "?::timestamp as latest_plausible_at",
+        "?::timestamp as latest_plausible_at, ?::varchar as timezone",
         [
             raw.platform,
             store,
@@ -267,6 +271,7 @@ def _stage(
             buyer_salt(con),
             (mapping.currency if mapping else None) or DEFAULT_CURRENCY.get(raw.platform),
             latest_plausible_time(raw.path),
+            timezone,
         ],
     )
     con.execute("delete from vocab_alias where platform = 'generic'")

@@ -16,11 +16,12 @@ from pathlib import Path
 from pipeline.adapters import PLATFORMS as ADAPTER_PLATFORMS
 from pipeline.errors import InputError
 from pipeline.i18n import _
+from pipeline.time_zones import valid_time_zone
 
 STORE_NAME = re.compile(r"[\w][\w.\-]{0,63}")
 # The platforms a drop folder can be named as; `generic` comes with a `mapping` file.
 PLATFORMS = tuple(p for p in ADAPTER_PLATFORMS if p != "generic")
-KEYS = {"platform", "mapping", "display_name", "currency", "owner", "lang"}
+KEYS = {"platform", "mapping", "display_name", "currency", "owner", "lang", "timezone"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class StoreConfig:
     currency: str | None = None
     owner: str | None = None
     lang: str | None = None
+    timezone: str | None = None  # IANA name: times written with a UTC offset are converted to it
 
 
 def valid_store_name(name: str) -> bool:
@@ -107,6 +109,10 @@ def _store_config(path: Path, name: str, table: object) -> StoreConfig:
         )  # fmt: skip
     if table.get("lang") not in (None, "zh", "en"):
         raise InputError(_("[{name}] lang must be \"zh\" or \"en\"", name=name), path=path)
+    if "timezone" in table and not valid_time_zone(str(table["timezone"])):
+        raise InputError(_("[{name}] timezone {zone!r} is not a time zone name", name=name,
+                           zone=str(table["timezone"])[:60]), path=path,
+                         fix=_("give a name such as Asia/Shanghai or America/New_York"))  # fmt: skip
     return StoreConfig(name=name, **{k: str(v) for k, v in table.items()})
 
 

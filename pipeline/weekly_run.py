@@ -316,7 +316,8 @@ def _ingest_new_files(
                     continue
                 progress(f"ingesting {path}")
                 try:
-                    result = ingest_file(con, path, store=store, platform=platform, mapping=spec)
+                    result = ingest_file(con, path, store=store, platform=platform, mapping=spec,
+                                         timezone=config.timezone if config else None)
                 except OSError as exc:  # unreadable after all (its rows were rolled back)
                     if exc.filename is not None and Path(exc.filename) == path:
                         summary.failures.append(_unreadable_file(path, exc))

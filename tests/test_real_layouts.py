@@ -395,3 +395,46 @@ def test_a_file_with_genuine_long_ids_is_never_judged_rounded(tmp_path: Path, db
     result = ingest(db_path, _ali(tmp_path / "b.csv", more), "s1")
     assert result.returncode == 0, result.stderr
     assert query("select count(*) from orders_current") == [(5,)]
+
+
+def test_times_with_an_offset_follow_the_store_time_zone(tmp_path: Path, db_path: Path, query) -> None:
+    path = write_rows(tmp_path / "erp.csv", ["order", "created", "paid"], [
+        ["Z1", "2024-03-05T20:22:10Z", "2024-03-05T20:30:00Z"],   # UTC: the next morning in Shanghai
+        ["Z2", "2024-03-05 14:22:10 -0500", ""],                  # New York's afternoon
+        ["Z3", "2024-03-06 09:00:00", ""],                        # no zone: the store's clock
+    ])  # fmt: skip
+    mapping = _mapping(tmp_path, '[columns]\norder_id = "order"\ncreated_at = "created"\npaid_at = "paid"\n')
+    args = ("--platform", "generic", "--mapping", mapping)
+    plain = ingest(db_path, path, "erp", *args)
+    assert plain.returncode == 0, plain.stderr
+    assert "order times are written in UTC (e.g. '2024-03-05T20:22:10Z')" in " ".join(plain.stderr.split())
+    assert query("select order_id, created_at::varchar from orders_current order by 1") == [
+        ("Z1", "2024-03-05 20:22:10"), ("Z2", "2024-03-05 14:22:10"), ("Z3", "2024-03-06 09:00:00"),
+    ]  # fmt: skip
+    zoned_db = tmp_path / "zoned.duckdb"
+    zoned = ingest(zoned_db, path, "erp", *args, "--timezone", "Asia/Shanghai")
+    assert zoned.returncode == 0, zoned.stderr
+    assert "UTC" not in zoned.stderr
+    import duckdb
+
+    con = duckdb.connect(str(zoned_db), read_only=True)
+    try:
+        got = con.execute("select order_id, created_at::varchar, paid_at::varchar from orders_current "
+                          "order by 1").fetchall()  # fmt: skip
+    finally:
+        con.close()
+    assert got == [("Z1", "2024-03-06 04:22:10", "2024-03-06 04:30:00"),
+                   ("Z2", "2024-03-06 03:22:10", None), ("Z3", "2024-03-06 09:00:00", None)]  # fmt: skip
+    bad = storehealth("ingest", path, "--store", "erp", *args, "--timezone", "Mars/Base", db=db_path)
+    assert bad.returncode == 2 and "--timezone 'Mars/Base'" in bad.stderr
+
+
+def test_stores_toml_takes_a_time_zone(tmp_path: Path) -> None:
+    from pipeline.stores import load_stores
+
+    path = tmp_path / "stores.toml"
+    path.write_text('[shop]\ntimezone = "America/New_York"\n[ali]\ntimezone = "Mars/Base"\n',
+                    encoding="utf-8")
+    stores, problems = load_stores(path)
+    assert stores["shop"].timezone == "America/New_York"
+    assert "ali" in problems and "'Mars/Base' is not a time zone name" in problems["ali"].message

@@ -30,6 +30,19 @@ create or replace temp macro parse_time(s) as nullif(greatest(timestamp '1989-12
         )
     end), timestamp '1989-12-31 23:59:59');
 
+-- A time in the store's local time zone `tz` (stores.toml's timezone, ingest --timezone). A
+-- cell that names its UTC offset (2024-03-05T06:22:10Z, 2024-03-05 14:22:10 -0500) is converted
+-- to that zone; without a zone every time is the clock time as written, offset or not (a
+-- Shopify export writes the shop's own offset, so its clock times are the shop's already).
+create or replace temp macro parse_local_time(s, tz) as
+    case
+        when tz is null or not regexp_matches(s, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*(Z|[+-][0-9]{2}:?[0-9]{2})$')
+            then parse_time(s)
+        else nullif(greatest(timestamp '1989-12-31 23:59:59', timezone(tz, try_cast(
+            regexp_replace(s, '\s*([+-][0-9]{2}):?([0-9]{2})$', '\1:\2') as timestamptz))),
+            timestamp '1989-12-31 23:59:59')
+    end;
+
 -- Amounts such as $12.34, US $12.34, ¥1,280.00, 128.50. The common shapes skip the regex.
 create or replace temp macro parse_amount(s) as
     case

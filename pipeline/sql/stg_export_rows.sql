@@ -50,12 +50,12 @@ cleaned as (
 typed as (
     select
         cleaned.*,
-        parse_time(created_raw) as created_at,
-        parse_time(paid_raw) as paid_at,
-        parse_time(shipped_raw) as shipped_at,
-        parse_time(received_raw) as received_at,
-        parse_time(closed_raw) as closed_at,
-        parse_time(deadline_raw) as ship_deadline,
+        parse_local_time(created_raw, context.timezone) as created_at,
+        parse_local_time(paid_raw, context.timezone) as paid_at,
+        parse_local_time(shipped_raw, context.timezone) as shipped_at,
+        parse_local_time(received_raw, context.timezone) as received_at,
+        parse_local_time(closed_raw, context.timezone) as closed_at,
+        parse_local_time(deadline_raw, context.timezone) as ship_deadline,
         -- the file's decimal mark (stg_export_amount_shapes), a constant: '.', ',', 'none', 'mixed'
         getvariable('export_decimal_mark') as decimal_mark,
         amount_in(product_amount_raw, getvariable('export_decimal_mark')) as product_amount,
