@@ -38,9 +38,10 @@ long_ids as (
         -- past the 15th, and for a float-exact id the float's spacing at that size
         greatest(
             case when regexp_full_match(order_id[16:], '0+') then length(order_id) - 15 else 0 end,
-            case when length(order_id) >= 17
-                      and cast(cast(cast(order_id as hugeint) as double) as hugeint)
-                          = cast(order_id as hugeint)
+            -- (up to 38 digits: a longer run of digits is no number a float ever held)
+            case when length(order_id) between 17 and 38
+                      and try_cast(try_cast(try_cast(order_id as hugeint) as double) as hugeint)
+                          = try_cast(order_id as hugeint)
                  then greatest(0, floor(log2(cast(order_id as double))) - 52) * log10(2) else 0 end
         ) as rounded_weight
     from export_rows
