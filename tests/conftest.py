@@ -17,7 +17,9 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
-OLIST = REPO.parent / "shared" / "realdata" / "olist" / "olist_orders_dataset.csv"
+# real orders, copied into the repository (tests/fixtures/olist/SOURCE.md: source and licence):
+# a clone tests itself with nothing beside it
+OLIST = REPO / "tests" / "fixtures" / "olist" / "olist_orders_dataset.csv"
 
 
 @pytest.fixture
