@@ -18,10 +18,7 @@ import duckdb
 import pytest
 
 from tests.builders import ali_row, table_contents, write_ali
-
-REPO = Path(__file__).resolve().parents[1]
-STOREHEALTH = REPO / ".venv" / "bin" / "storehealth"
-T = "2024.03.05 10:00"
+from tests.test_concurrency import REPO, STOREHEALTH, T  # one set-up for both
 
 # A command that has the history open as its writer (an ingest, a weekly run) until the test
 # writes a line to it.

@@ -161,14 +161,20 @@ def _with_item_rows(export: RawExport, table: pa.Table, spec: PlatformSpec) -> p
             (table.column("source_sheet")[index].as_py(), table.column("source_row")[index].as_py(),
              None, reason)
         )
-    orphan_rows = pa.array([index for index, _reason in attached.orphans], pa.int64())
-    every_row = pa.array(np.arange(table.num_rows, dtype=np.int64))
-    return attached.table.filter(pc.invert(pc.is_in(every_row, orphan_rows)))
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[[index for index, _reason in attached.orphans]] = False
+    return attached.table.filter(pa.array(keep))
+
+
+def _row_number(sheet, index: int) -> int:
+    """The row number a spreadsheet shows for the sheet's `index`-th first row."""
+    return sheet.table.column("row_number")[index].as_py()
 
 
 def _header_candidate(sheets: list) -> tuple[str, int, list[str], list[str]] | None:
-    """(sheet, row index, normalised cells) of the row most like an order header: the most cells
-    that some platform's export names, then the most cells with text (not a line of dashes)."""
+    """(sheet, row index, normalised cells, cells as written) of the row most like an order
+    header: the most cells that some platform's export names, then the most cells with text (not
+    a line of dashes)."""
     known = {h for spec in platform_specs().values() for hs in spec.aliases.values() for h in hs}
     best, best_score = None, (0, 0)
     for sheet in sheets:
@@ -189,8 +195,7 @@ def _no_header_error(
         other = recognise_other_report(sheet.rows[:HEADER_SEARCH_ROWS])
         if other is not None:
             index, what, where = other
-            return InputError(what, path=path, row=sheet.table.column("row_number")[index].as_py()
-                              if index < sheet.table.num_rows else index + 1,
+            return InputError(what, path=path, row=_row_number(sheet, index),
                               sheet=sheet.name if several_sheets else None, fix=where)
     candidate = _header_candidate(sheets)
     seen = candidate[2] if candidate else []
@@ -198,7 +203,7 @@ def _no_header_error(
     sheet_name = None
     if candidate:
         sheet = next(s for s in sheets if s.name == candidate[0])
-        row = sheet.table.column("row_number")[candidate[1]].as_py()
+        row = _row_number(sheet, candidate[1])
         sheet_name = candidate[0] if several_sheets else None
     shown = ", ".join(h for h in (candidate[3] if candidate else []) if h)[:300] or _("no headers at all")
     if spec is None and seen:
