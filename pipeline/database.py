@@ -67,7 +67,8 @@ def _load_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     )
     _insert_rows(con, "vocab_alias", alias_rows())
     con.execute(
-        "create or replace temp table vocab_code (kind varchar, code varchar, seller_fault boolean)"
+        "create or replace temp table vocab_code "
+        "(kind varchar, code varchar, seller_fault boolean, seller_side boolean)"
     )
     _insert_rows(con, "vocab_code", code_rows())
     express, *thresholds = priority_rules()

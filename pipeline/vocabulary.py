@@ -42,17 +42,18 @@ def alias_rows() -> list[tuple[str, str, str, str]]:
     return sorted(set(rows))
 
 
-def code_rows() -> list[tuple[str, str, bool]]:
-    """(kind, code, seller_fault) for every canonical code."""
+def code_rows() -> list[tuple[str, str, bool, bool]]:
+    """(kind, code, seller_fault, seller_side) for every canonical code."""
     fault_reasons = set(seller_fault_reasons())
     fault_causes = set(vocabulary()["seller_fault"]["close_causes"])
+    side_causes = set(vocabulary()["seller_side"]["close_causes"])
     rows = []
     for kind, codes in canonical_codes().items():
         for code in codes:
             fault = (kind == "cancel_reason" and code in fault_reasons) or (
                 kind == "close_cause" and code in fault_causes
             )
-            rows.append((kind, code, fault))
+            rows.append((kind, code, fault, kind == "close_cause" and code in side_causes))
     return rows
 
 
