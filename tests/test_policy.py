@@ -1,9 +1,11 @@
 """`storehealth metrics --policy`: each store against pipeline/policies.toml, numbers by hand.
 
 The AliExpress store has 200 paid orders, all created on Sun 10 March 2024, judged as of Thu 14
-March: k of them closed unshipped for out of stock (★), 100 shipped with a deadline, L of those
-late. So the 30-day 成交不卖率 and the 7-day pre-fulfilment cancel rate are both k/200, and the
-30-day late shipment rate is L/100.
+March: k of them cancelled unshipped by the seller (卖家取消订单: cause seller_cancelled) for out
+of stock (★), 100 shipped with a deadline, L of those late. So the 30-day 成交不卖率 (seller-fault
+reason) and the 7-day pre-fulfilment cancel rate (the seller's cancel) are both k/200, and the
+30-day late shipment rate is L/100. tests/test_metric_split.py has orders that count in one and
+not the other.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def ali_store(tmp_path: Path, cli, *, seller_fault_closures: int, late: int) -> 
     rows = []
     for n in range(200):
         if n < seller_fault_closures:
-            cells = {"status": "订单关闭", "cancel_reason": "商品缺货"}
+            cells = {"status": "订单关闭", "close_reason": "卖家取消订单", "cancel_reason": "商品缺货"}
         elif n < 100:
             cells = {"status": "等待您发货", "deadline": "2024-03-20"}
         elif n < 100 + late:

@@ -1,12 +1,18 @@
 -- Metrics: the headline figures per period and scope (SPEC section 4).
 --   orders: created in the period; paid_orders: of those, with a payment time;
 --   closed_orders: of those, with status closed; cancellation_rate: closed_orders / orders;
---   sold_not_shipped: paid, never shipped, closed, seller's fault; rate over paid_orders;
+--   sold_not_shipped: paid, never shipped, closed, seller's fault (a ★ reason or the
+--     seller_fault cause, whoever cancelled: AliExpress 成交不卖, eBay defects); rate over
+--     paid_orders;
 --   late_shipments: shipped orders with a deadline, shipped after the deadline day ended;
 --     rate over shipped orders with a deadline;
 --   cancellations: closed orders with a cancel reason; seller_fault_cancellations: of those,
 --     with a seller-fault reason (★);
---   pre_fulfilment_cancellations: closed before shipping, seller's fault; rate over orders.
+--   pre_fulfilment_cancellations: closed before shipping by the seller's side (close cause in
+--     the vocabulary's [seller_side]: seller_cancelled, seller_ship_timeout), whatever the
+--     reason, paid or not; rate over orders (Amazon's cancellation rate). Not sold_not_shipped:
+--     a buyer's cancel for out of stock is one and not the other, a seller's cancel for the
+--     buyer's address the other way round.
 -- Rates are null when their base is 0. *_rate_previous is the same scope's rate in the period
 -- before (week over week, month over month); *_rate_change is the difference.
 with
@@ -36,7 +42,7 @@ closed_days as (
         count_if(paid and not shipped and seller_fault) as sold_not_shipped,
         count(cancel_reason) as cancellations,
         count_if(cancel_reason is not null and seller_fault) as seller_fault_cancellations,
-        count_if(not shipped and seller_fault) as pre_fulfilment_cancellations
+        count_if(seller_side) as pre_fulfilment_cancellations
     from facts
     where closed
     group by period_day, scope_key
