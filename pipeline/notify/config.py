@@ -181,7 +181,7 @@ def _webhook(
         )  # fmt: skip
     if "url" not in table:
         raise InputError(_("{where} ({kind}) has no url", where=where, kind=kind), path=path,
-                         fix=_("copy the robot's webhook address, with its token as ${{VAR}}"))  # fmt: skip
+                         fix=_("copy the robot's webhook address, with its token as ${VAR}"))  # fmt: skip
     url = _secret_value(path, f"{where} ({kind}) url", table["url"], env, config)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:

@@ -66,7 +66,7 @@ def send_mail(channel: Email, mail: EmailMessage) -> None:
             server.send_message(mail)
     except TimeoutError:
         raise send.ChannelFailed(
-            _("no answer within {seconds} s", seconds=f"{send.TIMEOUT_SECONDS:g}")) from None  # fmt: skip
+            _("no answer within {seconds} s", seconds=format(send.TIMEOUT_SECONDS, "g"))) from None  # fmt: skip
     except smtplib.SMTPResponseException as exc:
         reason = exc.smtp_error
         if isinstance(reason, bytes):

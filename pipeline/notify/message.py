@@ -56,7 +56,7 @@ def summary_message(digest: RunDigest) -> Message:
     warnings = [_("FAILED: {failure}", failure=f) for f in digest.failures]
     warnings += digest.ingest_warnings + digest.history_warnings()
     breaches = sum(p["standing"] == "breach" for w in digest.stores for p in w.standings)
-    intro = _("{stores} stores, {breaches} policy breaches, {warnings} warnings",
+    intro = _("stores: {stores}, policy breaches: {breaches}, warnings: {warnings}",
               stores=len(blocks), breaches=breaches, warnings=len(warnings))  # fmt: skip
     return Message(
         title=_("storehealth weekly summary {week} ({days})", week=digest.week.label,
@@ -109,7 +109,7 @@ def _policy_line(p: dict) -> str:
                  standing=standing, policy=policy, rate=percent(p["rate"]), days=days,
                  margin=_points(-p["margin"]), limit=limit)  # fmt: skip
     return _("{standing}: {policy} {rate} over {days} days, {margin} below the {limit} limit: {orders} more "
-             "seller-fault orders would cross it", standing=standing, policy=policy, rate=percent(p["rate"]),
+             "such orders would cross it", standing=standing, policy=policy, rate=percent(p["rate"]),
              days=days, margin=_points(p["margin"]), limit=limit, orders=p["orders_to_cross"])  # fmt: skip
 
 

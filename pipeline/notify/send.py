@@ -54,10 +54,12 @@ def post_webhook(channel: Webhook, body: dict) -> None:
         raise ChannelFailed(_("HTTP {status} {reason}: {reply}", status=exc.code, reason=exc.reason,
                               reply=reply.strip()[:REPLY_CHARS])) from None  # fmt: skip
     except TimeoutError:
-        raise ChannelFailed(_("no answer within {seconds} s", seconds=f"{TIMEOUT_SECONDS:g}")) from None
+        raise ChannelFailed(_("no answer within {seconds} s", seconds=format(TIMEOUT_SECONDS, "g"))) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-            raise ChannelFailed(_("no answer within {seconds} s", seconds=f"{TIMEOUT_SECONDS:g}")) from None
+            raise ChannelFailed(
+                _("no answer within {seconds} s", seconds=format(TIMEOUT_SECONDS, "g"))
+            ) from None
         raise ChannelFailed(_("cannot reach it ({error})", error=exc.reason)) from None
     except OSError as exc:
         raise ChannelFailed(_("cannot reach it ({error})", error=exc.strerror or exc)) from None
