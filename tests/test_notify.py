@@ -87,7 +87,8 @@ class History:
 
     def run(self, *extra: str) -> tuple[int, dict, str]:
         """`storehealth run --json` for 13 May; (exit, the JSON, stderr)."""
-        result = runner.invoke(app, ["run", "--today", TODAY.isoformat(), "--exports", str(self.root / "exports"),
+        exports = str(self.root / "exports")
+        result = runner.invoke(app, ["run", "--today", TODAY.isoformat(), "--exports", exports,
                                      "--out", str(self.out), "--db", str(self.db), "--json", "--lang", "en",
                                      *extra])  # fmt: skip
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
@@ -98,7 +99,9 @@ def build_history(root: Path, stores: dict[str, list]) -> History:
     for store, rows in stores.items():
         (root / "exports" / store).mkdir(parents=True)
         path = write_ali(root / "exports" / store / "orders.csv", rows)
-        result = runner.invoke(app, ["ingest", str(path), "--store", store, "--db", str(root / "history.duckdb")])
+        result = runner.invoke(
+            app, ["ingest", str(path), "--store", store, "--db", str(root / "history.duckdb")]
+        )
         assert result.exit_code == 0, result.output
     history = History(root, list(stores))
     for store in stores:  # rendered after the ingest: up to date, so the run renders nothing
@@ -159,7 +162,9 @@ def robots() -> Iterator[Robots]:
         def do_POST(self) -> None:  # noqa: N802 - the http.server name
             parts = urlsplit(self.path)
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8"))
-            state.requests.append(Recorded(parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}, body))
+            state.requests.append(
+                Recorded(parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}, body)
+            )
             kind = parts.path.split("/")[1]
             if kind == "slow":
                 time.sleep(1.0)
@@ -213,8 +218,9 @@ def mailbox() -> Iterator[tuple[int, list]]:
 
 @pytest.fixture
 def secrets(monkeypatch) -> None:
-    for name, value in {"WECOM_KEY": TOKEN, "DING_TOKEN": TOKEN, "DING_SECRET": SECRET, "FEISHU_HOOK": TOKEN,
-                        "FEISHU_SECRET": SECRET, "SLACK_PATH": TOKEN, "SMTP_PASSWORD": PASSWORD}.items():  # fmt: skip
+    values = {"WECOM_KEY": TOKEN, "DING_TOKEN": TOKEN, "DING_SECRET": SECRET, "FEISHU_HOOK": TOKEN,
+              "FEISHU_SECRET": SECRET, "SLACK_PATH": TOKEN, "SMTP_PASSWORD": PASSWORD}  # fmt: skip
+    for name, value in values.items():
         monkeypatch.setenv(name, value)
 
 
@@ -269,11 +275,13 @@ def test_a_run_sends_each_platform_its_own_format(busy: History, hooks: Robots, 
     assert set(wecom.body) == {"msgtype", "markdown"} and len(text.encode("utf-8")) <= 4096
     assert "storehealth weekly summary 2024-W19 (6–12 May 2024)" in text
     assert "orders 4, sold-not-shipped rate 25.00% (+25.00 pp on the week before)" in text
-    main = text[text.index("**ali-main**"):text.index("**ali-outlet**")]
+    main = text[text.index("**ali-main**") : text.index("**ali-outlet**")]
     policies = [line for line in main.splitlines() if line.startswith("> ") and line[2:4] != "or"][:-1]
     assert policies[0].startswith("> BREACH: ") and "past the" in policies[0]
     standings = [line.split(":")[0] for line in policies]
-    assert standings == sorted(standings, key=lambda s: ["> BREACH", "> warning", "> ok", "> no data"].index(s))
+    assert standings == sorted(
+        standings, key=lambda s: ["> BREACH", "> warning", "> ok", "> no data"].index(s)
+    )
     assert text.index("**ali-main**") < text.index("**ali-outlet**")  # the store in breach first
     assert "ali-outlet: no new export this week; the latest export is 23 days old" in text
     assert f"report: {busy.weekly('ali-main').resolve()}" in text
@@ -286,7 +294,9 @@ def test_a_run_sends_each_platform_its_own_format(busy: History, hooks: Robots, 
     assert "no new export this week" not in ding.body["markdown"]["text"]  # its warnings in Chinese too
     stamp = int(ding.query["timestamp"])
     assert abs(stamp - time.time() * 1000) < 120_000  # milliseconds
-    expected = base64.b64encode(hmac.new(SECRET.encode(), f"{stamp}\n{SECRET}".encode(), hashlib.sha256).digest())
+    expected = base64.b64encode(
+        hmac.new(SECRET.encode(), f"{stamp}\n{SECRET}".encode(), hashlib.sha256).digest()
+    )
     assert ding.query["sign"] == expected.decode() and ding.query["access_token"] == TOKEN
 
     # Feishu: an interactive card with the signature in the body; only its store (stores = ["ali-main"])
@@ -312,7 +322,7 @@ def test_a_run_sends_each_platform_its_own_format(busy: History, hooks: Robots, 
     mail = message_from_bytes(envelope.content, policy=policy.default)
     assert mail["Subject"].startswith("storehealth weekly summary 2024-W19")
     assert mail.get_body(("plain",)).get_content().count(", sold-not-shipped rate ") == 2
-    assert "<h3 style=\"color: #b00020\">ali-main</h3>" in mail.get_body(("html",)).get_content()
+    assert '<h3 style="color: #b00020">ali-main</h3>' in mail.get_body(("html",)).get_content()
     attached = {part.get_filename(): part.get_content() for part in mail.iter_attachments()}
     assert set(attached) == {"weekly-ali-main-2024-W19.html", "weekly-ali-outlet-2024-W19.html",
                              "cluster-all-2024-W19.html", "review-ali-main-2024-04.html",
@@ -354,7 +364,9 @@ def test_reports_url_and_weekly_attachments_and_smtp_login(busy: History, hooks:
     assert logins == [(b"robot", PASSWORD.encode())]
     mail = message_from_bytes(received[0].content, policy=policy.default)
     assert sorted(p.get_filename() for p in mail.iter_attachments()) == [
-        "weekly-ali-main-2024-W19.html", "weekly-ali-outlet-2024-W19.html"]  # attach = "weekly", the default
+        "weekly-ali-main-2024-W19.html",
+        "weekly-ali-outlet-2024-W19.html",
+    ]  # attach = "weekly", the default
     (wecom,) = hooks.to("wecom")
     text = wecom.body["markdown"]["content"]
     assert "report: https://reports.example.com/shop/weekly/ali-main/2024-W19.html" in text
@@ -373,7 +385,8 @@ def test_a_failing_channel_is_retried_once_then_exit_3_and_nothing_is_lost(
 
     clean.notify_toml(f'[[webhook]]\nkind = "dingtalk"\nurl = "{hooks.url}/refuse/${{DING_TOKEN}}"\n\n'
                       f'[[webhook]]\nkind = "wecom"\nurl = "{hooks.url}/errcode/${{WECOM_KEY}}"\n\n'
-                      f'[[webhook]]\nkind = "slack"\nurl = "{hooks.url}/slack/${{SLACK_PATH}}"\n')  # fmt: skip
+                      f'[[webhook]]\nkind = "slack"\nurl = "{hooks.url}/slack/${{SLACK_PATH}}"\n'
+                      )  # fmt: skip
     code, summary, _ = clean.run()
     assert code == 3 and summary["failures"] == []
     refused, errcode = summary["warnings"]
@@ -411,7 +424,10 @@ def test_a_dry_run_shows_what_would_be_sent_and_sends_nothing(busy: History, hoo
                                  "--lang", "en"])  # fmt: skip
     assert result.exit_code == 3
     assert hooks.requests == [] and received == []
-    assert "would send to wecom 127.0.0.1:" in result.stdout and "would send to e-mail 127.0.0.1:" in result.stdout
+    assert (
+        "would send to wecom 127.0.0.1:" in result.stdout
+        and "would send to e-mail 127.0.0.1:" in result.stdout
+    )
     assert "sold-not-shipped rate 25.00%" in result.stdout and "每周概要" in result.stdout
     assert TOKEN not in result.stdout + result.stderr and SECRET not in result.stdout + result.stderr
 
@@ -424,7 +440,9 @@ def test_notify_test_says_which_channels_worked(clean: History, hooks: Robots) -
     assert "wecom 127.0.0.1: ok" in result.stdout
     assert "slack 127.0.0.1: FAILED (HTTP 500" in result.stdout
     (wecom,) = hooks.to("wecom")
-    assert "测试" in wecom.body["markdown"]["content"] and "wecom 127.0.0.1" in wecom.body["markdown"]["content"]
+    assert (
+        "测试" in wecom.body["markdown"]["content"] and "wecom 127.0.0.1" in wecom.body["markdown"]["content"]
+    )
     listed = runner.invoke(app, ["notify", "--json", "--db", str(clean.db)])
     assert listed.exit_code == 0
     assert [(c["channel"], c["lang"]) for c in json.loads(listed.stdout)["channels"]] == [
@@ -433,9 +451,11 @@ def test_notify_test_says_which_channels_worked(clean: History, hooks: Robots) -
 
 def test_secrets_stay_out_of_output_json_and_history(busy: History, hooks: Robots, secrets) -> None:
     # a refusing server echoing nothing secret, a literal token, and a bad secret for DingTalk
-    busy.notify_toml(f'[[webhook]]\nkind = "dingtalk"\nurl = "{hooks.url}/refuse/robot?access_token=${{DING_TOKEN}}"\n'
+    busy.notify_toml(f'[[webhook]]\nkind = "dingtalk"\n'
+                     f'url = "{hooks.url}/refuse/robot?access_token=${{DING_TOKEN}}"\n'
                      'secret = "${DING_SECRET}"\n\n'
-                     f'[[webhook]]\nkind = "slack"\nurl = "{hooks.url}/slack/services/LITERAL-{TOKEN}"\n')  # fmt: skip
+                     f'[[webhook]]\nkind = "slack"\nurl = "{hooks.url}/slack/services/LITERAL-{TOKEN}"\n'
+                     )  # fmt: skip
     code, summary, stderr = busy.run()
     plain = runner.invoke(app, ["run", "--today", TODAY.isoformat(), "--exports", str(busy.root / "exports"),
                                 "--out", str(busy.out), "--db", str(busy.db), "--lang", "en"])  # fmt: skip
@@ -456,12 +476,17 @@ def test_secrets_stay_out_of_output_json_and_history(busy: History, hooks: Robot
      "[[webhook]] number 1 (slack) url uses ${NOT_SET_ANYWHERE}, which is not set in the environment"),
     ('[[webhook]]\nkind = "slack"\nurl = "https://x/y"\nchannel = "#ops"\n',
      "[[webhook]] number 1: unknown keys: channel. Use only kind, lang, secret, stores, url"),
-    ('[[webhook]]\nkind = "teams"\nurl = "https://x/y"\n', "kind must be one of wecom, dingtalk, feishu, slack"),
-    ('[email]\nhost = "h"\nfrom = "a@b.c"\nto = ["d@e.f"]\nattach = "yes"\n', "[email] attach must be one of"),
-    ('[[webhook]]\nkind = "slack"\nurl = "https://x/y"\nsecret = "s"\n', "only dingtalk and feishu robots sign"),
+    ('[[webhook]]\nkind = "teams"\nurl = "https://x/y"\n',
+     "kind must be one of wecom, dingtalk, feishu, slack"),
+    ('[email]\nhost = "h"\nfrom = "a@b.c"\nto = ["d@e.f"]\nattach = "yes"\n',
+     "[email] attach must be one of"),
+    ('[[webhook]]\nkind = "slack"\nurl = "https://x/y"\nsecret = "s"\n',
+     "only dingtalk and feishu robots sign"),
     ('[[webhook]\nkind = "slack"\n', "(at line 1, column 10)). Fix the TOML syntax."),
 ])  # fmt: skip
-def test_a_bad_notify_toml_says_where_and_what_to_do(clean: History, toml: str, expected: str, monkeypatch) -> None:
+def test_a_bad_notify_toml_says_where_and_what_to_do(
+    clean: History, toml: str, expected: str, monkeypatch
+) -> None:
     monkeypatch.delenv("NOT_SET_ANYWHERE", raising=False)
     clean.notify_toml(toml)
     listed = runner.invoke(app, ["notify", "--db", str(clean.db), "--lang", "en"])
@@ -484,7 +509,9 @@ def test_without_notify_toml_nothing_changes(clean: History) -> None:
     assert tested.exit_code == 1 and "no notification channels" in tested.stderr
 
 
-def test_the_entry_point_reads_secrets_from_the_environment(clean: History, hooks: Robots, monkeypatch) -> None:
+def test_the_entry_point_reads_secrets_from_the_environment(
+    clean: History, hooks: Robots, monkeypatch
+) -> None:
     import os
     import subprocess
 

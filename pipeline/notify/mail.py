@@ -65,8 +65,8 @@ def send_mail(channel: Email, mail: EmailMessage) -> None:
                 server.login(channel.user, channel.password)
             server.send_message(mail)
     except TimeoutError:
-        raise send.ChannelFailed(
-            _("no answer within {seconds} s", seconds=format(send.TIMEOUT_SECONDS, "g"))) from None  # fmt: skip
+        seconds = format(send.TIMEOUT_SECONDS, "g")
+        raise send.ChannelFailed(_("no answer within {seconds} s", seconds=seconds)) from None
     except smtplib.SMTPResponseException as exc:
         reason = exc.smtp_error
         if isinstance(reason, bytes):
