@@ -30,7 +30,10 @@ FORMAT = "storehealth-backup"
 # Every persistent table, parents first.
 TABLES = (
     "schema_version", "settings", "ingested_files", "order_snapshots", "orders_current", "rejected_rows",
+    "mapping_aliases",
 )  # fmt: skip
+# Tables a backup made by an earlier storehealth may lack (added in schema version 4).
+LATER_TABLES = {"mapping_aliases"}
 
 
 @dataclass
@@ -106,7 +109,8 @@ def read_manifest(folder: Path) -> dict:
         manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(_("the manifest is damaged ({error})", error=exc), path=manifest_file) from None
-    if manifest.get("format") != FORMAT or set(manifest.get("tables", {})) != set(TABLES):
+    tables = set(manifest.get("tables", {}))
+    if manifest.get("format") != FORMAT or not set(TABLES) - LATER_TABLES <= tables <= set(TABLES):
         raise InputError(
             _("the manifest does not describe a storehealth backup"), path=manifest_file,
             fix=_("give the folder that `storehealth backup` wrote"),
@@ -226,7 +230,7 @@ def _load(folder: Path, manifest: dict, building: Path, connect) -> dict[str, in
         con.execute("delete from schema_version")
         con.execute("delete from settings")
         rows = {}
-        for table in TABLES:
+        for table in (t for t in TABLES if t in manifest["tables"]):
             path = folder / manifest["tables"][table]["file"]
             con.execute(f"insert into {table} by name select * from read_parquet('{_quoted(path)}')")
             rows[table] = con.execute(f"select count(*) from {table}").fetchone()[0]

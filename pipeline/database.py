@@ -15,7 +15,8 @@ from pipeline.config import SQL_DIR
 from pipeline.errors import InputError
 from pipeline.i18n import _
 from pipeline.salt import read_salt
-from pipeline.vocabulary import alias_rows, code_rows, priority_rules
+from pipeline.user_files import VOCABULARY_NAME, user_file
+from pipeline.vocabulary import alias_rows, code_rows, effective_vocabulary, fingerprint, priority_rules
 
 MEMORY_LIMIT = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$", re.I)
 
@@ -60,18 +61,18 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
         con.execute(f"insert into {table} values {values}", [v for row in rows for v in row])
 
 
-def _load_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
+def _load_vocabulary(con: duckdb.DuckDBPyConnection, vocab: dict) -> None:
     con.execute(
         "create or replace temp table vocab_alias "
         "(kind varchar, platform varchar, raw_key varchar, code varchar)"
     )
-    _insert_rows(con, "vocab_alias", alias_rows())
+    _insert_rows(con, "vocab_alias", alias_rows(vocab))
     con.execute(
         "create or replace temp table vocab_code "
         "(kind varchar, code varchar, seller_fault boolean, seller_side boolean)"
     )
-    _insert_rows(con, "vocab_code", code_rows())
-    express, *thresholds = priority_rules()
+    _insert_rows(con, "vocab_code", code_rows(vocab))
+    express, *thresholds = priority_rules(vocab)
     con.execute(
         "create or replace temp table vocab_priority as select ?::integer as wholesale_quantity, "
         "?::decimal(18, 2) as wholesale_amount, ?::double as due_soon_hours",
@@ -204,11 +205,15 @@ def _check_no_foreign_tables(con: duckdb.DuckDBPyConnection, db_path: Path, read
 
 
 def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection with the schema up to date and the vocabulary and macros loaded."""
-    from pipeline import migrations
+    """A connection with the schema up to date, the vocabulary and macros loaded, and the
+    history interpreted by the vocabulary in force (the packaged one and the seller's own
+    vocabulary.toml beside the database)."""
+    from pipeline import migrations, reinterpret
 
     db_path = Path(db_path)
     _check_database_file(db_path)
+    # read first: a broken vocabulary.toml stops the command before anything is opened
+    vocab = effective_vocabulary(user_file(db_path, VOCABULARY_NAME))
     if read_only and not db_path.exists():
         raise InputError(
             _("there is no history database yet"),
@@ -238,7 +243,19 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
             raise
         con.execute("create or replace temp table installation_salt as select ?::varchar as value", [salt])
     con.execute(sql_text("macros"))
-    _load_vocabulary(con)
+    _load_vocabulary(con, vocab)
+    current = fingerprint(vocab)
+    if reinterpret.stored_fingerprint(con) != current:
+        if read_only:  # interpreted again by a writing connection, then read as asked
+            con.close()
+            connect(db_path).close()
+            return connect(db_path, read_only=True)
+        try:
+            for note in reinterpret.follow_vocabulary(con, current):
+                print(note, file=sys.stderr, flush=True)
+        except BaseException:
+            con.close()
+            raise
     return con
 
 

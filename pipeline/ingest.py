@@ -18,6 +18,7 @@ from pipeline.database import build_model, build_view, buyer_salt, drop_models, 
 from pipeline.errors import InputError, StorageError, UsageError
 from pipeline.i18n import _
 from pipeline.readers import SUPPORTED_SUFFIXES, read_sheets
+from pipeline.reinterpret import reinterpret
 from pipeline.store_names import lookalike_warning
 from pipeline.time_zones import utc_time_warning
 
@@ -190,6 +191,9 @@ def ingest_file(
         progress("merging")
         _merge(con, result)
         _record(con, raw, result, sha, replace=again is not None)
+        if mapping is not None and _remember_mapping(con, store, mapping):
+            # the store's earlier orders follow the mapping as it reads now
+            reinterpret(con, [("generic", store)])
         con.execute("commit")
     except BaseException as exc:
         try:
@@ -528,13 +532,32 @@ def _forget_own_states(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             _("order {order} landed from this file before but is rejected now ({reason}); nothing changed",
               order=lost[0], reason=why[0] if why else _("not in the file")),
             path=path,
-            fix=_("put back what pipeline/vocabulary.toml had for it, then run the command again"),
+            fix=_("put back what vocabulary.toml (beside the history database) had for it, then run "
+                  "the command again"),
         )  # fmt: skip
     con.execute(
         "delete from order_snapshots using ingest_context c "
         "where order_snapshots.platform = c.platform and order_snapshots.store = c.store "
         "and order_snapshots.first_file_id = c.file_id and order_snapshots.last_file_id = c.file_id"
     )
+
+
+def _remember_mapping(con: duckdb.DuckDBPyConnection, store: str, mapping: Mapping) -> bool:
+    """Keep the status and reason tables of a generic store's mapping file, so that its orders
+    can be interpreted again when the vocabulary changes; True when the store's orders were
+    landed with other tables before (the mapping file was edited)."""
+    rows = sorted(mapping.alias_rows())
+    key = f"mapping_aliases:{store}"
+    digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+    before = con.execute("select value from settings where key = ?", [key]).fetchone()
+    if before is not None and before[0] == digest:
+        return False
+    con.execute("delete from mapping_aliases where store = ?", [store])
+    if rows:
+        con.executemany("insert into mapping_aliases values (?, ?, ?, ?)", [(store, *r) for r in rows])
+    con.execute("delete from settings where key = ?", [key])
+    con.execute("insert into settings values (?, ?)", [key, digest])
+    return before is not None
 
 
 def _record(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, sha: str, *, replace: bool) -> None:
@@ -544,7 +567,7 @@ def _record(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, sha: str,
         con.execute("delete from ingested_files where file_id = ?", [file_id])
     con.execute(
         "insert into ingested_files select file_id, ?, ?, platform, store, ?, ?, ?, ?, ?, ?, "
-        "?, ?, exported_at, ?, ? from ingest_context",
+        "?, ?, exported_at, ?, ?, timezone from ingest_context",
         [
             str(raw.path),
             sha,

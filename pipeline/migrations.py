@@ -17,7 +17,7 @@ from pipeline.errors import InputError
 from pipeline.i18n import _
 from pipeline.salt import ensure_salt, read_salt, salt_path, write_salt
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -56,9 +56,16 @@ def _v3_refunded_amount(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     con.execute(sql_text("migration_v3_refunded_amount"))
 
 
+def _v4_raw_inputs(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Version 4 keeps every raw value an interpretation needs, so that a vocabulary edit
+    re-derives status, cause and reason (pipeline/reinterpret.py)."""
+    con.execute(sql_text("migration_v4_raw_inputs"))
+
+
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection, Path], None]] = {
     2: _v2_salt_leaves_the_database,
     3: _v3_refunded_amount,
+    4: _v4_raw_inputs,
 }
 
 

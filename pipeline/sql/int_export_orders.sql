@@ -89,38 +89,30 @@ final as (
         first_lines.close_cause,
         first_lines.cancel_reason,
         first_lines.refunded_amount,
-        -- every field, nulls as chr(30), so that the hash is stable and shifts cannot collide
-        md5(concat_ws(chr(31),
-            coalesce(first_lines.status::varchar, chr(30)),
-            coalesce(first_lines.status_raw::varchar, chr(30)),
-            coalesce(first_lines.created_at::varchar, chr(30)),
-            coalesce(first_lines.paid_at::varchar, chr(30)),
-            coalesce(first_lines.shipped_at::varchar, chr(30)),
-            coalesce(first_lines.received_at::varchar, chr(30)),
-            coalesce(first_lines.closed_at::varchar, chr(30)),
-            coalesce(first_lines.ship_deadline::varchar, chr(30)),
-            coalesce(first_lines.currency::varchar, chr(30)),
-            coalesce(first_lines.product_amount::varchar, chr(30)),
-            coalesce(first_lines.shipping_fee::varchar, chr(30)),
-            coalesce(first_lines.discount::varchar, chr(30)),
-            coalesce(first_lines.order_amount::varchar, chr(30)),
-            coalesce(first_lines.buyer_hash::varchar, chr(30)),
-            coalesce(first_lines.buyer_country::varchar, chr(30)),
-            coalesce(first_lines.shipping_method::varchar, chr(30)),
-            coalesce(first_lines.carrier::varchar, chr(30)),
-            coalesce(first_lines.tracking_number::varchar, chr(30)),
-            coalesce(first_lines.remark::varchar, chr(30)),
-            coalesce(first_lines.close_reason_raw::varchar, chr(30)),
-            coalesce(first_lines.cancel_reason_raw::varchar, chr(30)),
-            coalesce(first_lines.close_cause::varchar, chr(30)),
-            coalesce(first_lines.cancel_reason::varchar, chr(30)),
-            coalesce(coalesce(multi_line_totals.item_count, first_lines.item_count)::varchar, chr(30)),
-            coalesce(coalesce(multi_line_totals.quantity, first_lines.quantity)::varchar, chr(30)),
-            coalesce(coalesce(multi_line_totals.product_info, first_lines.product_info), chr(30)),
-            coalesce(multi_line_totals.lines_text, chr(30))
-        -- a field added later joins only when it has a value, so that the hash of an order
-        -- without it is what it always was (else every order would look changed)
-        ) || coalesce(chr(31) || 'refunded:' || first_lines.refunded_amount::varchar, '')) as state_hash
+        first_lines.fulfillment_status_raw,
+        first_lines.payment_method,
+        multi_line_totals.lines_text,
+        order_state_hash(
+            order_state_fields(
+                first_lines.status, first_lines.status_raw, first_lines.created_at,
+                first_lines.paid_at, first_lines.shipped_at, first_lines.received_at,
+                first_lines.closed_at, first_lines.ship_deadline, first_lines.currency,
+                first_lines.product_amount, first_lines.shipping_fee, first_lines.discount,
+                first_lines.order_amount, first_lines.buyer_hash, first_lines.buyer_country,
+                first_lines.shipping_method, first_lines.carrier, first_lines.tracking_number,
+                first_lines.remark, first_lines.close_reason_raw, first_lines.cancel_reason_raw,
+                first_lines.close_cause, first_lines.cancel_reason,
+                -- as hashed since version 1: the items' count and quantity without the
+                -- one-item default the item_count column takes above
+                coalesce(multi_line_totals.item_count, first_lines.item_count),
+                coalesce(multi_line_totals.quantity, first_lines.quantity),
+                coalesce(multi_line_totals.product_info, first_lines.product_info),
+                multi_line_totals.lines_text
+            ),
+            first_lines.refunded_amount,
+            first_lines.fulfillment_status_raw,
+            first_lines.payment_method
+        ) as state_hash
     from first_lines
     cross join context
     left join multi_line_totals using (order_id)

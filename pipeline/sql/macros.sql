@@ -173,3 +173,28 @@ create or replace temp macro metrics_period_of(day) as
         when 'month' then date_trunc('month', day)
         else getvariable('metrics_lower')
     end::date;
+
+-- The hash of an order's state (int_export_orders, and pipeline/reinterpret.py when the
+-- vocabulary changes its codes): every field as text, nulls as chr(30) so that the hash is
+-- stable and shifts cannot collide, joined by chr(31). A field added later joins only when it
+-- has a value, so that the hash of an order without it is what it always was.
+create or replace temp macro order_state_hash(fields, refunded, fulfillment, payment) as
+    md5(array_to_string(list_transform(fields, lambda f: coalesce(f, chr(30))), chr(31))
+        || coalesce(chr(31) || 'refunded:' || refunded::varchar, '')
+        || coalesce(chr(31) || 'fulfillment:' || fulfillment, '')
+        || coalesce(chr(31) || 'payment:' || payment, ''));
+
+-- The fields order_state_hash reads, in its order, as text (item lines: their key and quantity).
+create or replace temp macro order_state_fields(status, status_raw, created_at, paid_at,
+        shipped_at, received_at, closed_at, ship_deadline, currency, product_amount, shipping_fee,
+        discount, order_amount, buyer_hash, buyer_country, shipping_method, carrier,
+        tracking_number, remark, close_reason_raw, cancel_reason_raw, close_cause, cancel_reason,
+        item_count, quantity, product_info, lines_text) as
+    [status::varchar, status_raw::varchar, created_at::varchar, paid_at::varchar,
+     shipped_at::varchar, received_at::varchar, closed_at::varchar, ship_deadline::varchar,
+     currency::varchar, product_amount::varchar, shipping_fee::varchar, discount::varchar,
+     order_amount::varchar, buyer_hash::varchar, buyer_country::varchar,
+     shipping_method::varchar, carrier::varchar, tracking_number::varchar, remark::varchar,
+     close_reason_raw::varchar, cancel_reason_raw::varchar, close_cause::varchar,
+     cancel_reason::varchar, item_count::varchar, quantity::varchar, product_info::varchar,
+     lines_text::varchar];

@@ -49,7 +49,11 @@ final as (
         context.file_id as last_file_id,
         context.exported_at as last_seen_at,
         context.seen_key as last_seen_key,
-        export_orders.refunded_amount
+        export_orders.refunded_amount,
+        export_orders.fulfillment_status_raw,
+        export_orders.payment_method,
+        export_orders.lines_text,
+        true as interpretable
     from export_orders
     cross join context
     anti join known using (order_id, state_hash)

@@ -30,7 +30,10 @@ create table if not exists ingested_files (
     last_order_date date,
     exported_at timestamp not null,
     exported_at_source varchar not null,
-    ingested_at timestamp not null
+    ingested_at timestamp not null,
+    -- added in schema version 4: the time zone the file was read in (ingest --timezone,
+    -- stores.toml), so that it is read the same way when read again
+    timezone varchar
 );
 
 -- Every distinct state an order was seen in, with the first and last export that showed it.
@@ -72,7 +75,16 @@ create table if not exists order_snapshots (
     last_seen_key varchar not null,
     -- added in schema version 3 (Shopify's Refunded Amount, Taobao's 退款金额): last, so that a
     -- history upgraded by `alter table ... add column` has the columns in the same order
-    refunded_amount decimal(18, 2)
+    refunded_amount decimal(18, 2),
+    -- added in schema version 4, so that status, cause and reason can be derived again from the
+    -- raw values whenever the vocabulary or a mapping changes (pipeline/reinterpret.py):
+    -- Shopify's Fulfillment Status and Payment Method, the order's item lines as hashed, and
+    -- whether the row holds every raw value its interpretation needs (false for rows stored
+    -- before version 4 by a Shopify or generic source, which keep their stored codes)
+    fulfillment_status_raw varchar,
+    payment_method varchar,
+    lines_text varchar,
+    interpretable boolean default true
 );
 
 -- One row per order: its state from the latest export that holds it; fields a later export
@@ -118,6 +130,15 @@ create table if not exists orders_current (
     state_hash varchar not null,
     current_hash varchar not null,
     refunded_amount decimal(18, 2)
+);
+
+-- The status and reason tables of each generic store's mapping file, as its latest ingest gave
+-- them: the history is interpreted again with them when the vocabulary changes.
+create table if not exists mapping_aliases (
+    store varchar not null,
+    kind varchar not null,
+    raw_key varchar not null,
+    code varchar not null
 );
 
 -- Rows of landed files that could not be read, with the reason.

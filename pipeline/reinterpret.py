@@ -1,0 +1,205 @@
+"""Interpreting the history again when the vocabulary or a mapping changes.
+
+The history keeps every raw value as exported; status, close cause, cancel reason, the inferred
+cause and seller_fault are derived from them by the vocabulary in force. They are stored, so
+that every query reads them at no cost, and derived again, in one transaction, as soon as a
+command opens the history with a vocabulary other than the one they were derived with (the
+fingerprint in `settings`). The derivation is the ingest's own: the stored states are fed,
+platform by platform, through the same staging models (`reinterpret_rows`), so that an ingest
+and a re-interpretation cannot disagree. Rows rejected for a status the vocabulary now knows
+are landed by reading their file again, as `ingest --reprocess` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipeline.database import build_model, build_view, drop_models, sql_text
+from pipeline.i18n import _
+
+FINGERPRINT_KEY = "vocabulary_fingerprint"
+
+
+@dataclass
+class Reinterpretation:
+    """What interpreting the history again changed."""
+
+    states: int = 0  # stored states whose codes changed
+    orders: int = 0  # current orders rebuilt
+    kept: list[tuple[str, str, int]] = field(default_factory=list)  # (store, raw status, states)
+
+
+def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("select value from settings where key = ?", [FINGERPRINT_KEY]).fetchone()
+    return row[0] if row else None
+
+
+def store_fingerprint(con: duckdb.DuckDBPyConnection, value: str) -> None:
+    con.execute("delete from settings where key = ?", [FINGERPRINT_KEY])
+    con.execute("insert into settings values (?, ?)", [FINGERPRINT_KEY, value])
+
+
+def follow_vocabulary(con: duckdb.DuckDBPyConnection, current: str) -> list[str]:
+    """Interpret the history by the vocabulary whose fingerprint is `current`, in one
+    transaction, then land the rows it no longer rejects; what changed, as notes for stderr."""
+    con.execute("begin")
+    try:
+        has_orders = con.execute("select count(*) > 0 from order_snapshots").fetchone()[0]
+        result = reinterpret(con) if has_orders else Reinterpretation()
+        store_fingerprint(con, current)
+        con.execute("commit")
+    except BaseException:
+        try:
+            con.execute("rollback")
+        except duckdb.Error:
+            pass  # DuckDB already gave the transaction up
+        raise
+    notes = []
+    if result.states:
+        notes.append(_("the vocabulary changed: {states} stored order states were read anew by it, "
+                       "and every figure follows it", states=result.states))  # fmt: skip
+    for store, raw, states in result.kept:
+        notes.append(_("{store}: {states} stored order states in status {raw!r}, which the "
+                       "vocabulary no longer knows, keep the status they had; map {raw!r} in "
+                       "vocabulary.toml beside the database", store=store, states=states,
+                       raw=raw))  # fmt: skip
+    return notes + read_again(con)
+
+
+def reinterpret(
+    con: duckdb.DuckDBPyConnection, scope: list[tuple[str, str]] | None = None
+) -> Reinterpretation:
+    """Derive the codes of the stored states of `scope` ((platform, store) pairs; default every
+    store) again, and rebuild their current orders. Runs inside the caller's transaction."""
+    result = Reinterpretation()
+    con.execute("create or replace temp table reinterpret_scope (platform varchar, store varchar)")
+    if scope is None:
+        con.execute("insert into reinterpret_scope select distinct platform, store from orders_current")
+    elif scope:
+        con.executemany("insert into reinterpret_scope values (?, ?)", scope)
+    build_model(con, "reinterpret_source")
+    con.execute(
+        "create or replace temp table reinterpret_codes (row_key bigint, status varchar, "
+        "close_cause varchar, cancel_reason varchar, reject_reason varchar)"
+    )
+    passes = con.execute(
+        "select distinct platform, case when platform = 'generic' then store end "
+        "from reinterpret_scope order by 1, 2"
+    ).fetchall()
+    packaged_generic = con.execute("select * from vocab_alias where platform = 'generic'").fetchall()
+    for platform, store in passes:
+        _derive(con, platform, store)
+    con.execute("delete from vocab_alias where platform = 'generic'")
+    if packaged_generic:
+        con.executemany("insert into vocab_alias values (?, ?, ?, ?)", packaged_generic)
+    build_model(con, "reinterpret_changes")
+    result.states = con.execute("select count(*) from reinterpret_changes").fetchone()[0]
+    result.kept = con.execute(
+        "select s.snapshot_store, coalesce(s.status_raw, ''), count(*) "
+        "from reinterpret_source s join reinterpret_codes c using (row_key) "
+        "where c.reject_reason is not null group by all order by 1, 2"
+    ).fetchall()
+    con.execute(
+        "update order_snapshots set status = c.new_status, close_cause = c.new_close_cause, "
+        "cancel_reason = c.new_cancel_reason, state_hash = c.new_state_hash "
+        "from reinterpret_changes c where order_snapshots.platform = c.platform "
+        "and order_snapshots.store = c.store and order_snapshots.order_id = c.order_id "
+        "and order_snapshots.state_hash = c.state_hash"
+    )
+    result.orders = _rebuild_current(con)
+    drop_models(con, "reinterpret_source", "reinterpret_codes", "reinterpret_changes", "reinterpret_scope")
+    return result
+
+
+def _derive(con: duckdb.DuckDBPyConnection, platform: str, store: str | None) -> None:
+    """One platform's (one generic store's) codes, by the staging models an ingest runs."""
+    con.execute(
+        "create or replace temp table ingest_context as select ?::varchar as platform, "
+        "?::varchar as store, null::bigint as file_id, null::varchar as sha256, "
+        "null::varchar as buyer_salt, null::varchar as default_currency, "
+        "null::timestamp as exported_at, null::varchar as seen_key, "
+        "null::timestamp as latest_plausible_at, null::varchar as timezone",
+        [platform, store],
+    )
+    if platform == "generic":  # the store's own mapping, as its latest ingest gave it
+        con.execute("delete from vocab_alias where platform = 'generic'")
+        con.execute(
+            "insert into vocab_alias select kind, 'generic', raw_key, code from mapping_aliases "
+            "where store = ?", [store]
+        )  # fmt: skip
+    build_view(con, "stg_export_rows", source="reinterpret_rows")
+    build_model(con, "stg_raw_value_codes")
+    build_view(con, "stg_platform_orders", source=f"stg_{platform}_orders")
+    build_view(con, "int_export_rows")
+    con.execute(
+        "insert into reinterpret_codes select row_key, status, close_cause, cancel_reason, "
+        "reject_reason from int_export_rows"
+    )
+    for view in ("int_export_rows", "stg_platform_orders", "stg_export_rows"):
+        con.execute(f"drop view {view}")
+    drop_models(con, "stg_raw_value_codes")
+
+
+def _rebuild_current(con: duckdb.DuckDBPyConnection) -> int:
+    """Every current order of the scope from its snapshots, as an ingest rebuilds the orders it
+    touched: seller_fault and the inferred cause follow the codes and the vocabulary's rules."""
+    con.execute(
+        "create or replace temp table orders_to_rebuild as select platform, store, order_id "
+        "from orders_current semi join reinterpret_scope using (platform, store)"
+    )
+    con.execute("create or replace temp table orders_new as select * from orders_to_rebuild limit 0")
+    # the ingest's models read the export being landed: here there is none
+    con.execute("create or replace temp table int_export_orders as select * from order_snapshots limit 0")
+    build_view(con, "int_order_latest_values")
+    build_view(con, "orders_current_rebuilt")
+    con.execute(
+        "delete from orders_current using orders_to_rebuild r "
+        "where orders_current.platform = r.platform and orders_current.store = r.store "
+        "and orders_current.order_id = r.order_id"
+    )
+    con.execute("insert into orders_current by name select * from orders_current_rebuilt")
+    rebuilt = con.execute("select count(*) from orders_to_rebuild").fetchone()[0]
+    con.execute("drop view orders_current_rebuilt")
+    con.execute("drop view int_order_latest_values")
+    drop_models(con, "orders_to_rebuild", "orders_new", "int_export_orders", "ingest_context")
+    return rebuilt
+
+
+def files_to_read_again(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Landed files with rows rejected for a status the vocabulary in force knows:
+    (file id, path, sha256, store, platform, time zone, rows)."""
+    return con.execute(sql_text("reinterpret_rejected_files")).fetchall()
+
+
+def read_again(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Land the rows rejected for a status the vocabulary now knows, file by file (each whole
+    or not at all), from the files where they landed; what could not be read is said."""
+    from pipeline.ingest import file_sha256, ingest_file  # ingest imports this module
+
+    notes = []
+    for _file_id, path, sha, store, platform, timezone, rows in files_to_read_again(con):
+        file = Path(path)
+        if platform == "generic":
+            notes.append(_("{path}: {rows} rows were rejected for a status the mapping now knows; "
+                           "ingest it again with --mapping FILE --reprocess to land them",
+                           path=path, rows=rows))  # fmt: skip
+            continue
+        if not file.is_file() or file_sha256(file) != sha:
+            notes.append(_("{path}: {rows} rows were rejected for a status the vocabulary now "
+                           "knows, but the file is no longer there as it landed; ingest that "
+                           "export again with --store {store} --reprocess to land them",
+                           path=path, rows=rows, store=store))  # fmt: skip
+            continue
+        try:
+            result = ingest_file(con, file, store=store, platform=platform, reprocess=True,
+                                 timezone=timezone)  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the command
+            notes.append(_("{path}: reading it again for the rows its status rejected failed "
+                           "({reason}); nothing of it changed", path=path, reason=str(exc)))  # fmt: skip
+            continue
+        notes.append(_("{path}: read again for the statuses the vocabulary now knows; {rows} rows "
+                       "landed", path=path, rows=rows - result.rejected))  # fmt: skip
+    return notes
