@@ -525,3 +525,20 @@ def test_the_entry_point_reads_secrets_from_the_environment(
     assert result.returncode == 0, result.stderr
     (wecom,) = hooks.to("wecom")
     assert unquote(wecom.query["key"]) == TOKEN and TOKEN not in result.stdout + result.stderr
+
+
+def test_the_readme_notify_toml_example_loads(tmp_path: Path, monkeypatch) -> None:
+    import re
+
+    from pipeline.notify.config import load_notify
+    from tests.conftest import REPO
+
+    (example,) = [s for s in re.findall(r"```toml\n(.*?)```", (REPO / "README.md").read_text("utf-8"), re.S)
+                  if "[[webhook]]" in s]  # fmt: skip
+    (tmp_path / "notify.toml").write_text(example, encoding="utf-8")
+    for name in re.findall(r"\$\{(\w+)\}", example):
+        monkeypatch.setenv(name, f"value-of-{name}")
+    config = load_notify(tmp_path / "notify.toml")
+    assert [c.kind for c in config.channels] == ["dingtalk", "wecom", "feishu", "slack", "email"]
+    assert config.warnings == [] and config.reports_url == "https://reports.example.com/storehealth/"
+    assert config.channels[0].stores == ("ali-main",) and config.channels[-1].attach == "weekly"
