@@ -7,15 +7,13 @@ notebooks' API: `from pipeline import connect, metrics`.
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 import duckdb
 
-from pipeline.config import POLICIES_FILE
+from pipeline import policy_rules
 from pipeline.database import build_model, build_view, sql_text
 from pipeline.errors import InputError
 from pipeline.i18n import _
@@ -326,37 +324,46 @@ def _select_now(con: duckdb.DuckDBPyConnection, stores: list[str] | None, as_of:
     _select(con, stores, today, today, as_of=as_of)
 
 
-@cache
-def policies() -> tuple[dict, ...]:
-    """The platform policies of `pipeline/policies.toml`, each with its source."""
-    with POLICIES_FILE.open("rb") as fh:
-        return tuple(tomllib.load(fh)["policy"])
+def policies(con: duckdb.DuckDBPyConnection | None = None, store: str | None = None) -> tuple[dict, ...]:
+    """The platform policies, each with its source: as shipped in `pipeline/policies.toml`
+    without a connection; with one, as the seller's `policies.toml` beside that history sets
+    them (read again at every call, so that an edit counts at once), for `store` when given
+    (its own limits replace the every-store ones)."""
+    if con is None:
+        return policy_rules.packaged_policies()
+    return tuple(policy_rules.for_store(policy_rules.policies_in_force(con), store))
 
 
-def _load_policies(con: duckdb.DuckDBPyConnection) -> None:
+def _load_policies(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """vocab_policy: one row per policy, platform and store (null: every store) in force; the
+    policies, for their window lengths."""
+    in_force = policy_rules.policies_in_force(con)
     con.execute(
         "create or replace temp table vocab_policy (key varchar, label varchar, platform varchar, "
-        "metric varchar, window_days integer, fallback_window_days integer, min_base bigint, "
-        "limit_kind varchar, warning decimal(9, 6), breach decimal(9, 6), source varchar)"
+        "store varchar, metric varchar, window_days integer, fallback_window_days integer, "
+        "min_base bigint, limit_kind varchar, warning decimal(9, 6), breach decimal(9, 6), "
+        "source varchar, set_in varchar)"
     )
     rows = [
         (
-            p["key"], p["label"], platform, p["metric"], p["window_days"],
+            p["key"], p["label"], platform, store, p["metric"], p["window_days"],
             p.get("fallback_window_days"), p.get("min_base", 0), p["limit_kind"],
-            p["warning"], p["breach"], " ".join(p["source"].split()),
+            p["warning"], p["breach"], policy_rules.shown_source(p), p["set_in"],
         )
-        for p in policies()
+        for p in in_force
         for platform in p["platforms"]
+        for store in p["stores"] or [None]
     ]  # fmt: skip
-    con.executemany("insert into vocab_policy values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.executemany("insert into vocab_policy values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return in_force
 
 
 def _policy_rates(con: duckdb.DuckDBPyConnection, as_of: date, stores: list[str] | None) -> None:
     """metrics_policy_rates: metrics_summary per store for each policy window ending on `as_of`."""
-    _load_policies(con)
+    in_force = _load_policies(con)
     windows = sorted(
-        {p["window_days"] for p in policies()}
-        | {p["fallback_window_days"] for p in policies() if p.get("fallback_window_days")}
+        {p["window_days"] for p in in_force}
+        | {p["fallback_window_days"] for p in in_force if p.get("fallback_window_days")}
     )
     con.execute("drop table if exists metrics_policy_rates")
     for days in windows:

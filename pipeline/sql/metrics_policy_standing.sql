@@ -1,8 +1,12 @@
--- Metrics: each selected store against its platform's policies (pipeline/policies.toml) as of
--- metrics_params.date_to, over each policy's own window: the rate (numerator / base, the
--- metric_summary definitions), the standing (ok, warning, breach; "no data" with no base), the
--- margin left to the breach limit, and how many more seller-fault orders at the same volume
--- would cross it. Reads metrics_policy_rates: metrics_summary per store for each window length.
+-- Metrics: each selected store against its platform's policies (vocab_policy: pipeline/policies.toml
+-- with the seller's own policies.toml beside the database applied) as of metrics_params.date_to,
+-- over each policy's own window: the rate (numerator / base, the metric_summary definitions),
+-- the standing (ok, warning, breach; "no data" with no base), the margin left to the breach
+-- limit, and how many more seller-fault orders at the same volume would cross it. Reads
+-- metrics_policy_rates: metrics_summary per store for each window length.
+-- A policy row with a store applies to that store only, and replaces there the every-store row
+-- (store null) of the same key, whatever platforms either names; set_in is the seller's file
+-- for a policy they set (null: as shipped).
 with
 
 policies as (select * from vocab_policy),
@@ -18,10 +22,30 @@ store_platforms as (
     group by files.store
 ),
 
-applicable as (
-    select store_platforms.store, store_platforms.platform, policies.*
+-- Every row that may judge a store: its own (policies.store) and the every-store ones.
+candidates as (
+    select
+        store_platforms.store,
+        store_platforms.platform as store_platform,
+        policies.* exclude (store),
+        policies.store is not null as own,
+        bool_or(policies.store is not null) over (
+            partition by store_platforms.store, policies.key
+        ) as has_own
     from store_platforms
-    join policies on policies.platform in (store_platforms.platform, '*')
+    join policies on policies.store is null or policies.store = store_platforms.store
+),
+
+applicable as (
+    select candidates.* exclude (store_platform, platform, own, has_own),
+        candidates.store_platform as platform
+    from candidates
+    where candidates.own = candidates.has_own
+      and candidates.platform in (candidates.store_platform, '*')
+    -- a policy naming both the platform and "*" judges the store once
+    qualify row_number() over (
+        partition by candidates.store, candidates.key order by candidates.platform
+    ) = 1
 ),
 
 measured as (
@@ -101,7 +125,8 @@ final as (
         end as standing,
         breach::double - rate as margin,
         orders_to_cross,
-        source
+        source,
+        set_in
     from judged
     order by store, key
 )
