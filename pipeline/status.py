@@ -9,6 +9,8 @@ import duckdb
 from pipeline.config import EXPORT_WINDOW_DAYS, STALE_EXPORT_DAYS
 from pipeline.database import sql_text
 from pipeline.i18n import _
+from pipeline.user_files import VOCABULARY_NAME, database_path, user_file
+from pipeline.vocabulary_file import toml_line
 
 REJECT_EXAMPLES = 10
 
@@ -46,16 +48,25 @@ def stale_export_warning(latest_export: date, today: date) -> str:
     )  # fmt: skip
 
 
-def unknown_value_warning(store: str, unknown: dict) -> str:
-    """What `status` and `run` say of a raw value the vocabulary does not know: a reason counts
-    as other meanwhile; an order status rejects its rows, which `ingest --reprocess` reads again."""
+def unknown_value_warning(store: str, unknown: dict, platform: str = "PLATFORM",
+                          vocabulary_file: str = "data/vocabulary.toml") -> str:
+    """What `status` and `run` say of a raw value the vocabulary does not know, with the command
+    that maps it: a reason counts as other meanwhile; an order status rejects its rows, which
+    land by themselves once the value is mapped."""
+    value = unknown["raw_value"]
     if unknown["kind"] == "status":
-        return _("{store}: unknown order status {value!r}: {orders} rows rejected; add it to "
-                 "pipeline/vocabulary.toml, then `storehealth ingest FILE --store {store} --reprocess`",
-                 store=store, value=unknown["raw_value"], orders=unknown["orders"])  # fmt: skip
-    return _("{store}: unknown {kind} {value!r} in {orders} orders (counted as other; add it to "
-             "pipeline/vocabulary.toml)", store=store, kind=unknown["kind"], value=unknown["raw_value"],
-             orders=unknown["orders"])  # fmt: skip
+        return _("{store}: unknown order status {value!r}: {orders} rows rejected. Map it with "
+                 "`storehealth vocabulary add status {value!r} CODE --platform {platform}` (the line "
+                 "{line} under [status.{platform}] in {file}); the rows then land by themselves",
+                 store=store, value=value, orders=unknown["orders"], platform=platform,
+                 line=toml_line(value, "CODE"), file=vocabulary_file)  # fmt: skip
+    kind = "close_cause" if unknown["kind"] == "close_reason" else unknown["kind"]
+    table = "any" if kind == "cancel_reason" else platform
+    return _("{store}: unknown {kind} {value!r} in {orders} orders, counted as other. Map it with "
+             "`storehealth vocabulary add {kind} {value!r} CODE` (the line {line} under "
+             "[{kind}.{table}] in {file})", store=store, kind=kind, value=value,
+             orders=unknown["orders"], line=toml_line(value, "CODE"), table=table,
+             file=vocabulary_file)  # fmt: skip
 
 
 def store_status(
@@ -99,7 +110,7 @@ def store_status(
                 "latest_export_age_days": age_days,
                 "gaps": store_gaps,
                 "unknown_values": [
-                    {k: v for k, v in u.items() if k != "store"} for u in unknown if u["store"] == name
+                    {k: u[k] for k in ("kind", "raw_value", "orders")} for u in unknown if u["store"] == name
                 ],
                 "rejected_examples": [
                     {k: _jsonable(v) for k, v in r.items() if k != "store"}
@@ -108,4 +119,12 @@ def store_status(
                 "warnings": warnings,
             }
         )
-    return {"today": today.isoformat(), "stores": stores}
+    db = database_path(con)
+    vocabulary_file = str(user_file(db, VOCABULARY_NAME)) if db else VOCABULARY_NAME
+    return {"today": today.isoformat(), "stores": stores, "vocabulary_file": vocabulary_file}
+
+
+def store_platform(store: dict) -> str:
+    """The store's platform for a vocabulary line (PLATFORM when it has several)."""
+    platforms = str(store.get("platforms") or "")
+    return platforms if platforms and "," not in platforms else "PLATFORM"

@@ -1,6 +1,7 @@
--- Status: raw statuses and reasons the vocabulary does not know, by store, with how often
--- they were seen. Unknown reasons count as `other`; unknown statuses reject their rows. Add
--- them to pipeline/vocabulary.toml to classify them.
+-- Status: raw statuses and reasons the vocabulary in force does not know, by store, with how
+-- often they were seen and one order that shows each. Unknown reasons count as `other`; unknown
+-- statuses reject their rows. `storehealth vocabulary add` maps them (vocabulary.toml beside
+-- the history database).
 with
 
 orders as (select * from orders_current),
@@ -9,29 +10,35 @@ files as (select * from ingested_files),
 
 rejects as (select * from rejected_rows),
 
-known as (select distinct kind, raw_key from vocab_alias),
+known as (select distinct kind, platform, raw_key from vocab_alias),
 
 unknown_reasons as (
-    select store, 'cancel_reason' as kind, cancel_reason_raw as raw_value, count(*) as orders
+    select
+        store, platform, 'cancel_reason' as kind, cancel_reason_raw as raw_value,
+        count(*) as orders, min(order_id) as example_order
     from orders
     where cancel_reason_raw is not null and platform <> 'generic'
       and value_key(cancel_reason_raw) not in (
           select raw_key from known where kind = 'cancel_reason')
     group by all
     union all
-    select store, 'close_reason', close_reason_raw, count(*)
+    select store, platform, 'close_reason', close_reason_raw, count(*), min(order_id)
     from orders
     where close_reason_raw is not null and platform <> 'generic'
-      and value_key(close_reason_raw) not in (select raw_key from known where kind = 'close_cause')
+      and value_key(close_reason_raw) not in (
+          select raw_key from known
+          where kind = 'close_cause' and known.platform = orders.platform)
     group by all
 ),
 
 unknown_statuses as (
     select
         files.store,
+        files.platform,
         'status' as kind,
         regexp_extract(rejects.reason, 'unknown order status "(.*)"', 1) as raw_value,
-        count(*) as orders
+        count(*) as orders,
+        min(rejects.order_id) as example_order
     from rejects
     join files using (file_id)
     where rejects.reason like 'unknown order status%'
