@@ -10,6 +10,7 @@ rest shipped on time. Their 成交不卖率 is 3/200 = 1.5 %: a warning under th
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,17 @@ def test_a_file_that_is_not_utf8_is_refused(history: Path, cli) -> None:
     assert result.exit_code == 1
     assert f"error: {history}: this settings file is not UTF-8 text" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("readme", ["README.md", "README.zh-CN.md"])
+def test_the_readme_example_loads(tmp_path: Path, cli, db_path: Path, readme: str) -> None:
+    from tests.conftest import REPO
+
+    text = (REPO / readme).read_text(encoding="utf-8")
+    (example,) = re.findall(r"```toml\n(# data/policies\.toml.*?)```", text, re.S)
+    ali_orders(tmp_path, cli, "ali-main")
+    (db_path.parent / "policies.toml").write_text(example, encoding="utf-8")
+    got = standing(cli)[("ali-main", ALI_RATE)]
+    # the store's own entry: 3/200 = 1.5 % is past "at most 1 %"
+    assert judged(got) == (3, 200, 0.005, 0.01, "breach", 0)
+    assert got["source"].endswith("Seller centre, June 2024: the level of my category")
