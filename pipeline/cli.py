@@ -315,7 +315,7 @@ def status(
 
 
 def _print_status(report: dict) -> None:
-    from pipeline.status import unknown_value_warning
+    from pipeline.status import store_platform, unknown_value_warning
 
     if not report["stores"]:
         out.print(_("The history is empty: ingest an export with `storehealth ingest PATH --store NAME`."))
@@ -337,13 +337,108 @@ def _print_status(report: dict) -> None:
             out.print(_("{store}: warning: {warning}", store=s["store"], warning=warning),
                       soft_wrap=True, markup=False)  # fmt: skip
         for u in s["unknown_values"]:
-            out.print(unknown_value_warning(s["store"], u), soft_wrap=True, markup=False)
+            out.print(unknown_value_warning(s["store"], u, store_platform(s), report["vocabulary_file"]),
+                      soft_wrap=True, markup=False)  # fmt: skip
         for r in s["rejected_examples"]:
             out.print(
                 _("{store}: rejected {file} row {row}: {reason}", store=s["store"], file=r["path"],
                   row=r["row_number"], reason=r["reason"]),
                 soft_wrap=True, markup=False,
             )  # fmt: skip
+
+
+vocabulary_app = typer.Typer(
+    help=_(
+        "The raw statuses and reasons the vocabulary does not know, and the line that maps one.\n"
+        "\n"
+        "Your own vocabulary.toml lives beside the history database (data/vocabulary.toml by\n"
+        "default); it extends and overrides the packaged one, and every figure follows it.\n"
+        "\n"
+        "Example: storehealth vocabulary add cancel_reason '收到的包裹太多了想取消' buyer_changed_mind"
+    ),
+    invoke_without_command=True,
+)
+app.add_typer(vocabulary_app, name="vocabulary")
+
+
+@vocabulary_app.callback()
+def vocabulary_list(
+    context: typer.Context,
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+    db: DbOption = None,
+) -> None:
+    """List every unknown raw value with its kind, platform, order count and an example order."""
+    if context.invoked_subcommand is not None:
+        return
+    _use_lang(lang, as_json)
+    from pipeline.user_files import VOCABULARY_NAME, user_file
+    from pipeline.vocabulary_file import unknown_values
+
+    try:
+        unknown = _read_history(db, unknown_values)
+    except (InputError, UsageError) as exc:
+        raise _fail(exc) from None
+    path = user_file(_db(db), VOCABULARY_NAME)
+    if as_json:
+        _print_json({"vocabulary_file": str(path), "unknown_values": unknown})
+        return
+    if not unknown:
+        out.print(_("Every status and reason in the history is known to the vocabulary ({file}).",
+                    file=path), soft_wrap=True, markup=False)  # fmt: skip
+        return
+    table = Table(title=_("values the vocabulary does not know"))
+    for column in (_("kind"), _("platform"), _("raw value"), _("orders"), _("example order"), _("stores")):
+        table.add_column(column)
+    for u in unknown:
+        table.add_row(u["kind"], u["platform"], Text(u["raw_value"]), str(u["orders"]),
+                      Text(str(u["example_order"] or "")), Text(", ".join(u["stores"])))  # fmt: skip
+    out.print(table)
+    out.print(_("Map one with: storehealth vocabulary add KIND RAW CODE [--platform P] (writes {file})",
+                file=path), soft_wrap=True, markup=False)  # fmt: skip
+
+
+@vocabulary_app.command(
+    "add",
+    help=_(
+        "Map a raw value to a canonical code in your vocabulary.toml beside the history database.\n"
+        "\n"
+        "KIND is status, close_cause or cancel_reason; CODE one of SPEC section 2's codes. The\n"
+        "figures follow at once, and rows rejected for the status land from their files.\n"
+        "\n"
+        "Example: storehealth vocabulary add status 等待平台审核 on_hold --platform aliexpress"
+    ),
+)
+def vocabulary_add(
+    kind: Annotated[str, typer.Argument(help=_("status, close_cause or cancel_reason."))],
+    raw: Annotated[str, typer.Argument(help=_("The value as the export writes it."))],
+    code: Annotated[str, typer.Argument(help=_("The canonical code it means."))],
+    platform: Annotated[
+        str | None,
+        typer.Option("--platform", help=_("The platform that exports it (default: where it was seen; "
+                                          "any, for a cancel reason)."), show_default=False),
+    ] = None,
+    lang: LangOption = None,
+    db: DbOption = None,
+) -> None:
+    _use_lang(lang)
+    from pipeline.database import connect
+    from pipeline.user_files import VOCABULARY_NAME, user_file
+    from pipeline.vocabulary_file import KIND_OF, add_alias, default_platform, unknown_values
+
+    path = user_file(_db(db), VOCABULARY_NAME)
+    try:
+        kind = KIND_OF.get(kind, kind)
+        if platform is None:
+            seen = _read_history(db, unknown_values) if _db(db).exists() else []
+            platform = default_platform(kind, raw, seen)
+        line = add_alias(path, kind, raw, code, platform)
+        err.print(_("{file}: [{kind}.{platform}] {line}", file=path, kind=kind, platform=platform,
+                    line=line), soft_wrap=True, markup=False)  # fmt: skip
+        if _db(db).exists():
+            connect(_db(db)).close()  # interprets the history by it now, and says what changed
+    except (InputError, UsageError) as exc:
+        raise _fail(exc) from None
 
 
 def _parse_day(option: str, text: str) -> date:
@@ -902,12 +997,71 @@ def _print_run(s) -> None:
             table.add_row(p["store"], policy, _percent(p["rate"]), _percent(p["breach"]),
                           label("standing", p["standing"]), cross)  # fmt: skip
         out.print(table)
+    for n in s.notifications:
+        if "preview" in n:
+            out.print(_("would send to {channel}:", channel=n["channel"]), markup=False, soft_wrap=True)
+            out.print("\n".join("    " + line for line in n["preview"].splitlines()), markup=False,
+                      soft_wrap=True)  # fmt: skip
+        elif n["sent"]:
+            out.print(_("sent the summary to {channel}", channel=n["channel"]), markup=False, soft_wrap=True)
     for warning in s.warnings:
         out.print(_("warning: {warning}", warning=warning), markup=False, soft_wrap=True)
     for failure in s.failures:
         out.print(_("FAILED: {failure}", failure=failure), markup=False, soft_wrap=True)
     verdict = {0: _("all well"), 3: _("finished with warnings"), 1: _("something failed")}[s.exit_code]
     out.print(_("exit {code}: {verdict}", code=s.exit_code, verdict=verdict), markup=False)
+
+
+@app.command(
+    help=_(
+        "List the channels of notify.toml (beside the history), or send each a test message.\n"
+        "\n"
+        "notify.toml names WeCom, DingTalk, Feishu and Slack robots and an e-mail account; storehealth\n"
+        "run sends each the week's summary. With --test, each channel gets a short message and the\n"
+        "command says which worked. Exit status: 0 all worked, 3 a channel failed, 1 bad notify.toml.\n"
+        "\n"
+        "Example: storehealth notify --test"
+    )
+)
+def notify(
+    test: Annotated[
+        bool, typer.Option("--test", help=_("Send a short test message to every channel."))
+    ] = False,
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+    db: DbOption = None,
+) -> None:
+    _use_lang(lang, as_json)
+    from pipeline.notify.config import notify_file
+    from pipeline.notify.deliver import channel_list, send_test_messages
+
+    try:
+        if test:
+            config, outcomes = send_test_messages(_db(db))
+        else:
+            config, outcomes = channel_list(_db(db))
+    except (InputError, UsageError) as exc:
+        raise _fail(exc) from None
+    warnings = config.warnings if config else []
+    for warning in warnings:
+        err.print(_("warning: {warning}", warning=warning), markup=False, soft_wrap=True)
+    failed = [o for o in outcomes if o.get("error")]
+    if as_json:
+        _print_json({"file": str(notify_file(_db(db))), "channels": outcomes, "warnings": warnings})
+    elif config is None:
+        out.print(_("no notify.toml at {file}: nothing is sent", file=notify_file(_db(db))), markup=False,
+                  soft_wrap=True)  # fmt: skip
+    for o in [] if as_json else outcomes:
+        if not test:
+            out.print(_("{channel}: stores {stores}, language {lang}", channel=o["channel"],
+                        stores=", ".join(o["stores"] or [_("all")]), lang=o["lang"] or _("the run's")),
+                      markup=False, soft_wrap=True)  # fmt: skip
+        elif o["sent"]:
+            out.print(_("{channel}: ok", channel=o["channel"]), markup=False, soft_wrap=True)
+        else:
+            out.print(_("{channel}: FAILED ({error})", channel=o["channel"], error=o["error"]), markup=False,
+                      soft_wrap=True)  # fmt: skip
+    raise typer.Exit(3 if failed else 0)
 
 
 @app.command(

@@ -22,7 +22,7 @@ from pipeline.config import STALE_EXPORT_DAYS
 from pipeline.errors import InputError, StorageError
 from pipeline.i18n import _, label, percent
 from pipeline.reports import Period, ReportJob, render_jobs
-from pipeline.status import stale_export_warning, unknown_value_warning
+from pipeline.status import stale_export_warning, store_platform, unknown_value_warning
 from pipeline.stores import StoreConfig, drop_folders, load_stores
 
 # A store that sends no export for longer than this gets a "missing export" warning; past
@@ -62,6 +62,7 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     index: str | None = None
+    notifications: list[dict] = field(default_factory=list)  # per notify.toml channel: sent or why not
 
     @property
     def exit_code(self) -> int:
@@ -155,11 +156,25 @@ def weekly_run(options: RunOptions, progress: Callable[[str], None] = lambda _m:
                       folder=options.exports_root)
                 )  # fmt: skip
             return summary
+        ingest_warnings = list(summary.warnings)
         stores = _check_history(options, fresh, summary, week)
         if out_problem is None:
             stores = [s for s in stores if s not in config_problems]
             _render(options, stores, fresh, week, month, summary, progress, configs)
+        # last, once the history and reports are written: a channel that fails costs no data
+        from pipeline.notify import notify_team
+
+        notify_team(options, summary, week, ingest_warnings, lambda: history_warnings(options, fresh, week))
     return summary
+
+
+def history_warnings(options: RunOptions, fresh: set[str], week: Period) -> list[str]:
+    """The history's warnings (stale or missing exports, gaps, unknown values) in the current
+    language, without the policy breaches: what a notification lists beside the standings."""
+    scratch = RunSummary(options.today.isoformat(), week.label, "", options.dry_run)
+    _check_history(options, fresh, scratch, week)
+    breaches = sum(p["standing"] == "breach" for p in scratch.standings)
+    return scratch.warnings[breaches:]  # _check_history words the breaches first
 
 
 def _out_dir_problem(out_dir: Path, dry_run: bool) -> str | None:
@@ -392,7 +407,10 @@ def _check_history(options: RunOptions, fresh: set[str], summary: RunSummary, we
                 _("{store}: no new export this week; {warning}", store=name,
                   warning=stale_export_warning(latest, options.today))
             )  # fmt: skip
-        summary.warnings += [unknown_value_warning(name, u) for u in store["unknown_values"]]
+        summary.warnings += [
+            unknown_value_warning(name, u, store_platform(store), status["vocabulary_file"])
+            for u in store["unknown_values"]
+        ]
     return stores
 
 
