@@ -227,3 +227,21 @@ def test_an_edited_mapping_reinterprets_the_stores_earlier_orders(tmp_path: Path
         ("o2", "awaiting_shipment", None, None, False),
         ("o3", "closed", "seller_cancelled", "out_of_stock", True),
     ]
+
+
+def test_the_readme_vocabulary_example_applies(tmp_path: Path) -> None:
+    import re
+
+    from pipeline.vocabulary import alias_rows, code_rows, effective_vocabulary
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"## Your own vocabulary\n.*?```toml\n(.*?)```", readme, re.S)
+    path = tmp_path / "vocabulary.toml"
+    path.write_text(example, encoding="utf-8")
+    vocab = effective_vocabulary(path)
+    assert ("cancel_reason", "any", UNKNOWN_REASON, "buyer_changed_mind") in alias_rows(vocab)
+    assert ("status", "aliexpress", UNKNOWN_STATUS, "on_hold") in alias_rows(vocab)
+    assert {code for kind, code, fault, _side in code_rows(vocab) if fault and kind == "cancel_reason"} == {
+        "seller_raised_price", "seller_no_response", "cannot_use_selected_shipping", "out_of_stock"
+    }  # fmt: skip
