@@ -143,29 +143,46 @@ def _derive(con: duckdb.DuckDBPyConnection, platform: str, store: str | None) ->
     drop_models(con, "stg_raw_value_codes")
 
 
+# Current orders rebuilt per statement: the aggregation over their snapshots stays within the
+# memory limit (all 300,000 orders of one store at once exceeded 768 MB).
+REBUILD_CHUNK = 50_000
+
+
 def _rebuild_current(con: duckdb.DuckDBPyConnection) -> int:
-    """Every current order of the scope from its snapshots, as an ingest rebuilds the orders it
-    touched: seller_fault and the inferred cause follow the codes and the vocabulary's rules."""
+    """The current orders whose figures can change, from their snapshots, as an ingest rebuilds
+    the orders it touched: those with a state read anew, and every closed one (seller_fault and
+    the inferred cause follow the vocabulary's rules). In chunks, to bound the memory."""
     con.execute(
-        "create or replace temp table orders_to_rebuild as select platform, store, order_id "
-        "from orders_current semi join reinterpret_scope using (platform, store)"
+        "create or replace temp table reinterpret_orders as "
+        "select platform, store, order_id from reinterpret_changes "
+        "union "
+        "select platform, store, order_id from orders_current "
+        "semi join reinterpret_scope using (platform, store) where status = 'closed'"
     )
-    con.execute("create or replace temp table orders_new as select * from orders_to_rebuild limit 0")
+    total = con.execute("select count(*) from reinterpret_orders").fetchone()[0]
+    chunks = max(1, -(-total // REBUILD_CHUNK))
+    con.execute("create or replace temp table orders_new as select * from reinterpret_orders limit 0")
+    con.execute("create or replace temp table orders_to_rebuild as select * from orders_new")
     # the ingest's models read the export being landed: here there is none
     con.execute("create or replace temp table int_export_orders as select * from order_snapshots limit 0")
     build_view(con, "int_order_latest_values")
     build_view(con, "orders_current_rebuilt")
-    con.execute(
-        "delete from orders_current using orders_to_rebuild r "
-        "where orders_current.platform = r.platform and orders_current.store = r.store "
-        "and orders_current.order_id = r.order_id"
-    )
-    con.execute("insert into orders_current by name select * from orders_current_rebuilt")
-    rebuilt = con.execute("select count(*) from orders_to_rebuild").fetchone()[0]
+    for chunk in range(chunks):
+        con.execute(
+            "create or replace temp table orders_to_rebuild as select * from reinterpret_orders "
+            "where hash(order_id) % ? = ?", [chunks, chunk]
+        )  # fmt: skip
+        con.execute(
+            "delete from orders_current using orders_to_rebuild r "
+            "where orders_current.platform = r.platform and orders_current.store = r.store "
+            "and orders_current.order_id = r.order_id"
+        )
+        con.execute("insert into orders_current by name select * from orders_current_rebuilt")
     con.execute("drop view orders_current_rebuilt")
     con.execute("drop view int_order_latest_values")
-    drop_models(con, "orders_to_rebuild", "orders_new", "int_export_orders", "ingest_context")
-    return rebuilt
+    drop_models(con, "reinterpret_orders", "orders_to_rebuild", "orders_new", "int_export_orders",
+                "ingest_context")  # fmt: skip
+    return total
 
 
 def files_to_read_again(con: duckdb.DuckDBPyConnection) -> list[tuple]:
