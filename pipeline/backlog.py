@@ -10,16 +10,18 @@ from pipeline.vocabulary import priority_rules
 
 
 def due_soon_hours() -> float:
-    """An order whose ship-by day ends within this many hours is due soon (vocabulary.toml)."""
+    """The packaged due-soon hours (vocabulary.toml), when no history says the seller's own."""
     return priority_rules()[3]
 
 
-def backlog_summary(orders: int, first: int) -> str:
-    """"25 orders wait to be shipped; 7 need attention first (...)", for the report and the CLI."""
+def backlog_summary(orders: int, first: int, hours: float | None = None) -> str:
+    """"25 orders wait to be shipped; 7 need attention first (...)", for the report and the CLI;
+    `hours` is the due-soon limit of the vocabulary in force (metrics.due_soon_hours)."""
+    hours = due_soon_hours() if hours is None else hours
     return _(
         "{orders} orders wait to be shipped; {first} need attention first (express, wholesale, a buyer "
         "remark, or a deadline within {hours} hours).",
-        orders=f"{orders:,}", first=f"{first:,}", hours=f"{due_soon_hours():g}",
+        orders=f"{orders:,}", first=f"{first:,}", hours=f"{hours:g}",
     )
 
 

@@ -667,7 +667,8 @@ def _print_backlog(backlog: dict) -> None:
     if not backlog["orders"]:
         out.print(_("No order is waiting to be shipped."), markup=False)
         return
-    out.print(backlog_summary(backlog["orders"], backlog["attention_first"]), markup=False)
+    out.print(backlog_summary(backlog["orders"], backlog["attention_first"], backlog.get("due_soon_hours")),
+              markup=False)  # fmt: skip
     out.print(
         _("As of {now}; order states as of the latest export ({latest}).", now=_moment(backlog["as_of"]),
           latest=_moment(backlog["latest_export_at"])),

@@ -287,9 +287,18 @@ def repeat_offenders(
 def open_backlog(
     con: duckdb.DuckDBPyConnection, stores: list[str] | None = None, as_of: datetime | None = None
 ) -> pd.DataFrame:
-    """Orders awaiting shipment as of `as_of` (default now), soonest deadline first."""
+    """Orders awaiting shipment as of `as_of` (default now), soonest deadline first; `attrs`
+    carries the due-soon hours of the vocabulary in force, for the words beside them."""
     _select_now(con, stores, as_of)
-    return con.execute(sql_text("metrics_open_backlog")).df()
+    frame = con.execute(sql_text("metrics_open_backlog")).df()
+    frame.attrs["due_soon_hours"] = due_soon_hours(con)
+    return frame
+
+
+def due_soon_hours(con: duckdb.DuckDBPyConnection) -> float:
+    """The hours before a ship-by day ends that make an order due soon (the seller's vocabulary
+    may set them)."""
+    return float(con.execute("select due_soon_hours from vocab_priority").fetchone()[0])
 
 
 def open_backlog_first(
@@ -314,7 +323,8 @@ def open_backlog_first(
     )
     now = con.execute("select as_of from metrics_params").fetchone()[0]
     return {
-        "orders": orders, "attention_first": first, "first": top, "latest_export_at": latest, "as_of": now
+        "orders": orders, "attention_first": first, "first": top, "latest_export_at": latest, "as_of": now,
+        "due_soon_hours": due_soon_hours(con),
     }  # fmt: skip
 
 

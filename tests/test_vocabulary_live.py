@@ -5,6 +5,7 @@ re-ingest; undoing it brings them back exactly; a broken file changes nothing.""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pipeline
@@ -245,3 +246,22 @@ def test_the_readme_vocabulary_example_applies(tmp_path: Path) -> None:
     assert {code for kind, code, fault, _side in code_rows(vocab) if fault and kind == "cancel_reason"} == {
         "seller_raised_price", "seller_no_response", "cannot_use_selected_shipping", "out_of_stock"
     }  # fmt: skip
+
+
+def test_the_sellers_due_soon_hours_are_the_ones_the_words_say(tmp_path: Path, cli, db_path: Path) -> None:
+    _ingest(cli, write_ali(tmp_path / "open.xlsx", [
+        ali_row(id=A6, status="等待您发货", created="2024.03.04 09:00", paid="2024.03.04 09:05",
+                deadline="2024.03.09 09:05"),
+    ]))  # fmt: skip
+    _user_vocabulary(db_path).write_text("[priority]\ndue_soon_hours = 72\n", encoding="utf-8")
+    result = cli("metrics", *WINDOW, "--as-of", "2024-03-07")
+    assert result.exit_code == 0, result.output
+    assert "within 72 hours" in " ".join(result.stdout.split())
+    con = pipeline.connect(db_path)
+    try:
+        from pipeline import metrics
+
+        frame = metrics.open_backlog(con, as_of=datetime(2024, 3, 7))
+        assert frame.attrs["due_soon_hours"] == 72 and frame["due_soon"].tolist() == [True]
+    finally:
+        con.close()
