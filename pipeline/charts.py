@@ -31,7 +31,7 @@ def rate_label(rate: str) -> str:
     return {
         "sold_not_shipped_rate": _("Sold, not shipped"),
         "late_shipment_rate": _("Late shipments"),
-        "pre_fulfilment_cancel_rate": _("Cancelled before shipping (seller's fault)"),
+        "pre_fulfilment_cancel_rate": _("Cancelled by the seller before shipping"),
     }.get(rate, rate)
 
 

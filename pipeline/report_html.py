@@ -382,7 +382,7 @@ def backlog_table(backlog: pd.DataFrame, *, limit: int = 30) -> HTML:
     rows["attention"] = [attention_reasons(r) for r in rows.to_dict("records")]
     rows = rows.sort_values("ship_first_rank")
     first = int(rows["attention_first"].sum())
-    summary = note(backlog_summary(len(rows), first))
+    summary = note(backlog_summary(len(rows), first, backlog.attrs.get("due_soon_hours")))
     rows["amount"] = [money(a, c) for a, c in zip(rows["order_amount"], rows["currency"], strict=True)]
     listing_html = table(
         rows,
@@ -457,21 +457,23 @@ def standing_table(standing: pd.DataFrame, *, with_store: bool = False) -> HTML:
 
 def policy_sources(standing: pd.DataFrame) -> HTML:
     """Where each policy's limit comes from, in the report's language."""
-    sources = standing[["policy", "source"]].drop_duplicates("policy")
+    own = standing["set_in"].notna() if "set_in" in standing else False
+    sources = standing.assign(own=own)[["policy", "source", "own"]].drop_duplicates("policy")
     return bullets(
         [
-            _("{policy}: {source}", policy=label("policy", key), source=_policy_source(key, source))
-            for key, source in sources.itertuples(index=False)
+            _("{policy}: {source}", policy=label("policy", key), source=_policy_source(key, source, own))
+            for key, source, own in sources.itertuples(index=False)
         ],
         empty=_("No policy applies to this store's platform."),
         kind="list sh-sources",
     )
 
 
-def _policy_source(key: str, source: str) -> str:
-    """pipeline/policies.toml has the English source; labels.toml a translation of it."""
+def _policy_source(key: str, source: str, own: bool = False) -> str:
+    """pipeline/policies.toml has the English source; labels.toml a translation of it. A limit
+    the seller set (`own`) keeps its source as metrics wrote it: it says so, in this language."""
     translated = label("policy_source", key)
-    return source if translated == key else translated
+    return source if own or translated == key else translated
 
 
 def cause_table(causes: pd.DataFrame) -> HTML:
