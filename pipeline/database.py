@@ -204,7 +204,9 @@ def _check_no_foreign_tables(con: duckdb.DuckDBPyConnection, db_path: Path, read
         )
 
 
-def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    db_path: Path, *, read_only: bool = False, interpret: bool = True
+) -> duckdb.DuckDBPyConnection:
     """A connection with the schema up to date, the vocabulary and macros loaded, and the
     history interpreted by the vocabulary in force (the packaged one and the seller's own
     vocabulary.toml beside the database)."""
@@ -245,10 +247,17 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     con.execute(sql_text("macros"))
     _load_vocabulary(con, vocab)
     current = fingerprint(vocab)
-    if reinterpret.stored_fingerprint(con) != current:
+    if interpret and reinterpret.stored_fingerprint(con) != current:
         if read_only:  # interpreted again by a writing connection, then read as asked
             con.close()
-            connect(db_path).close()
+            try:
+                connect(db_path).close()
+            except InputError as exc:  # a history this process may only read (a read-only mount)
+                note = _("{db}: the vocabulary changed, but the history could not be opened for writing "
+                         "to follow it ({reason}); its figures follow the vocabulary it was last "
+                         "opened with", db=db_path, reason=exc.problem)  # fmt: skip
+                print(note, file=sys.stderr, flush=True)
+                return connect(db_path, read_only=True, interpret=False)
             return connect(db_path, read_only=True)
         try:
             for note in reinterpret.follow_vocabulary(con, current):

@@ -16,10 +16,12 @@ class InputError(Exception):
         row: int | None = None,
         sheet: str | None = None,
         fix: str | None = None,
+        line: int | None = None,
     ) -> None:
         self.problem = problem
         self.path = Path(path) if path is not None else None
         self.row = row
+        self.line = line  # of a text file (a settings file), where `row` is a table's
         self.sheet = sheet
         self.fix = fix
         super().__init__(self.message)
@@ -36,6 +38,8 @@ class InputError(Exception):
                 where += _(", sheet {sheet!r}", sheet=self.sheet)
             if self.row is not None:
                 where += _(", row {row}", row=self.row)
+            if self.line is not None:
+                where += _(", line {line}", line=self.line)
             where += _(": ")
         text = _("{where}{problem}.", where=where, problem=self.problem.rstrip(".。"))
         if self.fix:

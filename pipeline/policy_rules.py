@@ -87,14 +87,14 @@ def _entries(document: dict, path: Path) -> list[dict]:
         if name != "policy":
             raise InputError(
                 _("unknown setting {name!r}: this file holds [[policy]] entries only", name=name),
-                path=path, row=_line_of_setting(path, name),
+                path=path, line=_line_of_setting(path, name),
                 fix=_("remove it, or move it into a [[policy]] entry"),
             )  # fmt: skip
     entries = document["policy"]
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise InputError(
             _("policies are written as [[policy]] entries (two square brackets), one per policy"),
-            path=path, row=_line_of_setting(path, "policy"),
+            path=path, line=_line_of_setting(path, "policy"),
             fix=_("write [[policy]] above each policy's fields"),
         )  # fmt: skip
     for index, entry in enumerate(entries):
@@ -109,7 +109,7 @@ def _check_entry(entry: dict, index: int, path: Path) -> None:
     if not isinstance(key, str) or not key.strip():
         raise InputError(
             _("a [[policy]] entry has no key"),
-            path=path, row=entry_key_line(path, "policy", index, "key"),
+            path=path, line=entry_key_line(path, "policy", index, "key"),
             fix=_('give key = "…": a packaged policy\'s key ({keys}) changes that policy, a new '
                   "one adds a policy", keys=", ".join(p["key"] for p in packaged_policies())),
         )  # fmt: skip
@@ -232,7 +232,7 @@ def _known_stores(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def _fail(entry: dict, index: int, path: Path, field: str | None, problem: str, fix: str) -> None:
     """Stop at the first mistake: nothing of the file applies."""
-    raise InputError(problem, path=path, row=entry_key_line(path, "policy", index, field), fix=fix)
+    raise InputError(problem, path=path, line=entry_key_line(path, "policy", index, field), fix=fix)
 
 
 def _line_of_setting(path: Path, name: str) -> int | None:

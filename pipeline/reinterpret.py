@@ -33,8 +33,9 @@ class Reinterpretation:
 
 
 def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute("select value from settings where key = ?", [FINGERPRINT_KEY]).fetchone()
-    return row[0] if row else None
+    # fetchall: a result left half-read makes DuckDB refuse the caller's next con.sql()
+    rows = con.execute("select value from settings where key = ?", [FINGERPRINT_KEY]).fetchall()
+    return rows[0][0] if rows else None
 
 
 def store_fingerprint(con: duckdb.DuckDBPyConnection, value: str) -> None:

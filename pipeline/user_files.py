@@ -50,7 +50,7 @@ def read_user_toml(path: Path) -> dict:
             _("this settings file is not valid TOML ({reason}); nothing in it was applied",
               reason=str(exc)),
             path=path,
-            row=int(line[1]) if line else None,
+            line=int(line[1]) if line else None,
             fix=_("correct that line (a key and a value per line, text in double quotes) and "
                   "try again"),
         ) from None  # fmt: skip

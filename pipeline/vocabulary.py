@@ -60,7 +60,7 @@ def _check_user_vocabulary(user: dict, path: Path, packaged: dict) -> None:
     """Every table, platform, code and setting of a seller's file, checked before any applies."""
 
     def refuse(problem: str, key: str, fix: str) -> None:
-        raise InputError(problem, path=path, row=line_of(path, key), fix=fix)
+        raise InputError(problem, path=path, line=line_of(path, key), fix=fix)
 
     codes = {kind: (*packaged["codes"][kind], *STAGING_CODES[kind]) for kind in KINDS}
     codes["payment"] = STAGING_CODES["payment"]

@@ -195,7 +195,7 @@ def test_a_broken_file_names_the_line_and_applies_nothing(
     result = cli("metrics", "--all", *AS_OF, "--policy", "--json")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert f"error: {history}, row {line}: " in result.stderr
+    assert f"error: {history}, line {line}: " in result.stderr
     assert says in result.stderr
     assert "Traceback" not in result.output
     # the readable table and the breakdowns refuse alike; with the file mended all is as before

@@ -171,7 +171,7 @@ def test_a_broken_user_vocabulary_names_its_line_and_changes_nothing(
             result = cli(*args)
             assert result.exit_code == 1, result.output
             message = " ".join(result.output.split())
-            assert f"{path}, row {line}" in message and words in message, message
+            assert f"{path}, line {line}" in message and words in message, message
             assert "Traceback" not in result.output
     assert table_contents(db_path) == before
 
