@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import duckdb
 
-from pipeline.database import sql_text
 from pipeline.errors import InputError
 from pipeline.i18n import _
+from pipeline.models import sql_text
 
 
 def refuse_damaged_ids(con: duckdb.DuckDBPyConnection, path, *, several_sheets: bool) -> None:

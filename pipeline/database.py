@@ -6,17 +6,19 @@ import os
 import re
 import sys
 import time
-from functools import cache
 from pathlib import Path
 
 import duckdb
 
-from pipeline.config import SQL_DIR
+from pipeline import migrations
 from pipeline.errors import InputError
 from pipeline.i18n import _
+from pipeline.models import sql_text
+from pipeline.reinterpret import stored_fingerprint
 from pipeline.salt import read_salt
 from pipeline.user_files import VOCABULARY_NAME, user_file
 from pipeline.vocabulary import alias_rows, code_rows, effective_vocabulary, fingerprint, priority_rules
+from pipeline.vocabulary_follow import follow_vocabulary
 
 MEMORY_LIMIT = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$", re.I)
 
@@ -25,33 +27,6 @@ def memory_limit() -> str:
     """DuckDB's memory limit for ingests: `STOREHEALTH_MEMORY_LIMIT` (e.g. 2GB), default 768MB."""
     value = os.environ.get("STOREHEALTH_MEMORY_LIMIT", "768MB").strip()
     return value if MEMORY_LIMIT.match(value) else "768MB"
-
-
-@cache
-def sql_text(name: str) -> str:
-    """The text of `pipeline/sql/<name>.sql`."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
-
-def build_model(con: duckdb.DuckDBPyConnection, name: str, *, source: str | None = None) -> None:
-    """Materialise a select-only model as a temp table named after it (or after `source`)."""
-    con.execute(f"create or replace temp table {name} as {sql_text(source or name)}")
-
-
-def build_view(con: duckdb.DuckDBPyConnection, name: str, *, source: str | None = None) -> None:
-    """A select-only model as a temp view: for models read once, a copy would only cost time."""
-    con.execute(f"create or replace temp view {name} as {sql_text(source or name)}")
-
-
-def drop_models(con: duckdb.DuckDBPyConnection, *names: str) -> None:
-    """Free intermediate models as soon as nothing reads them (a 300,000-row export's models
-    would otherwise hold a gigabyte until the end of the ingest)."""
-    for name in names:
-        con.execute(f"drop table if exists {name}")
-
-
-def run_statement(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    con.execute(sql_text(name))
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
@@ -210,8 +185,6 @@ def connect(
     """A connection with the schema up to date, the vocabulary and macros loaded, and the
     history interpreted by the vocabulary in force (the packaged one and the seller's own
     vocabulary.toml beside the database)."""
-    from pipeline import migrations, reinterpret
-
     db_path = Path(db_path)
     _check_database_file(db_path)
     # read first: a broken vocabulary.toml stops the command before anything is opened
@@ -247,7 +220,7 @@ def connect(
     con.execute(sql_text("macros"))
     _load_vocabulary(con, vocab)
     current = fingerprint(vocab)
-    if interpret and reinterpret.stored_fingerprint(con) != current:
+    if interpret and stored_fingerprint(con) != current:
         if read_only:  # interpreted again by a writing connection, then read as asked
             con.close()
             try:
@@ -260,14 +233,9 @@ def connect(
                 return connect(db_path, read_only=True, interpret=False)
             return connect(db_path, read_only=True)
         try:
-            for note in reinterpret.follow_vocabulary(con, current):
+            for note in follow_vocabulary(con, current):
                 print(note, file=sys.stderr, flush=True)
         except BaseException:
             con.close()
             raise
     return con
-
-
-def buyer_salt(con: duckdb.DuckDBPyConnection) -> str:
-    """The installation's secret for buyer hashes (loaded by a writing `connect`)."""
-    return con.execute("select value from installation_salt").fetchone()[0]

@@ -14,9 +14,9 @@ import duckdb
 from pipeline.adapters.generic import Mapping, status_contradictions
 from pipeline.adapters.table import build_raw_export
 from pipeline.damaged_ids import refuse_damaged_ids
-from pipeline.database import build_model, build_view, buyer_salt, drop_models, run_statement
 from pipeline.errors import InputError, StorageError, UsageError
 from pipeline.i18n import _
+from pipeline.models import build_model, build_view, drop_models, run_statement
 from pipeline.readers import SUPPORTED_SUFFIXES, read_sheets
 from pipeline.reinterpret import reinterpret
 from pipeline.store_names import lookalike_warning
@@ -272,7 +272,7 @@ def _stage(
             store,
             file_id,
             sha,
-            buyer_salt(con),
+            _buyer_salt(con),
             (mapping.currency if mapping else None) or DEFAULT_CURRENCY.get(raw.platform),
             latest_plausible_time(raw.path),
             timezone,
@@ -300,6 +300,11 @@ def _stage(
     build_model(con, "int_export_rows")
     con.execute("drop view stg_platform_orders")
     drop_models(con, "stg_export_rows")
+
+
+def _buyer_salt(con: duckdb.DuckDBPyConnection) -> str:
+    """The installation's secret for buyer hashes (loaded by a writing `connect`)."""
+    return con.execute("select value from installation_salt").fetchone()[0]
 
 
 def _check_rows(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, *, strict: bool) -> None:

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Literal
 import duckdb
 
 from pipeline import policy_rules
-from pipeline.database import build_model, build_view, sql_text
 from pipeline.errors import InputError
 from pipeline.i18n import _
+from pipeline.models import build_model, build_view, sql_text
 
 if TYPE_CHECKING:  # pandas costs half a second to import: only the DataFrame API needs it
     import pandas as pd

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.database import sql_text
 from pipeline.errors import InputError
 from pipeline.i18n import _
+from pipeline.models import sql_text
 from pipeline.salt import ensure_salt, read_salt, salt_path, write_salt
 
 SCHEMA_VERSION = 4

@@ -4,21 +4,18 @@ The history keeps every raw value as exported; status, close cause, cancel reaso
 cause and seller_fault are derived from them by the vocabulary in force. They are stored, so
 that every query reads them at no cost, and derived again, in one transaction, as soon as a
 command opens the history with a vocabulary other than the one they were derived with (the
-fingerprint in `settings`). The derivation is the ingest's own: the stored states are fed,
-platform by platform, through the same staging models (`reinterpret_rows`), so that an ingest
-and a re-interpretation cannot disagree. Rows rejected for a status the vocabulary now knows
-are landed by reading their file again, as `ingest --reprocess` does.
+fingerprint in `settings`; pipeline/vocabulary_follow.py decides when). The derivation is the
+ingest's own: the stored states are fed, platform by platform, through the same staging models
+(`reinterpret_rows`), so that an ingest and a re-interpretation cannot disagree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 
-from pipeline.database import build_model, build_view, drop_models, sql_text
-from pipeline.i18n import _
+from pipeline.models import build_model, build_view, drop_models, sql_text
 
 FINGERPRINT_KEY = "vocabulary_fingerprint"
 
@@ -41,33 +38,6 @@ def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
 def store_fingerprint(con: duckdb.DuckDBPyConnection, value: str) -> None:
     con.execute("delete from settings where key = ?", [FINGERPRINT_KEY])
     con.execute("insert into settings values (?, ?)", [FINGERPRINT_KEY, value])
-
-
-def follow_vocabulary(con: duckdb.DuckDBPyConnection, current: str) -> list[str]:
-    """Interpret the history by the vocabulary whose fingerprint is `current`, in one
-    transaction, then land the rows it no longer rejects; what changed, as notes for stderr."""
-    con.execute("begin")
-    try:
-        has_orders = con.execute("select count(*) > 0 from order_snapshots").fetchone()[0]
-        result = reinterpret(con) if has_orders else Reinterpretation()
-        store_fingerprint(con, current)
-        con.execute("commit")
-    except BaseException:
-        try:
-            con.execute("rollback")
-        except duckdb.Error:
-            pass  # DuckDB already gave the transaction up
-        raise
-    notes = []
-    if result.states:
-        notes.append(_("the vocabulary changed: {states} stored order states were read anew by it, "
-                       "and every figure follows it", states=result.states))  # fmt: skip
-    for store, raw, states in result.kept:
-        notes.append(_("{store}: {states} stored order states in status {raw!r}, which the "
-                       "vocabulary no longer knows, keep the status they had; map {raw!r} in "
-                       "vocabulary.toml beside the database", store=store, states=states,
-                       raw=raw))  # fmt: skip
-    return notes + read_again(con)
 
 
 def reinterpret(
@@ -190,34 +160,3 @@ def files_to_read_again(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     """Landed files with rows rejected for a status the vocabulary in force knows:
     (file id, path, sha256, store, platform, time zone, rows)."""
     return con.execute(sql_text("reinterpret_rejected_files")).fetchall()
-
-
-def read_again(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Land the rows rejected for a status the vocabulary now knows, file by file (each whole
-    or not at all), from the files where they landed; what could not be read is said."""
-    from pipeline.ingest import file_sha256, ingest_file  # ingest imports this module
-
-    notes = []
-    for _file_id, path, sha, store, platform, timezone, rows in files_to_read_again(con):
-        file = Path(path)
-        if platform == "generic":
-            notes.append(_("{path}: {rows} rows were rejected for a status the mapping now knows; "
-                           "ingest it again with --mapping FILE --reprocess to land them",
-                           path=path, rows=rows))  # fmt: skip
-            continue
-        if not file.is_file() or file_sha256(file) != sha:
-            notes.append(_("{path}: {rows} rows were rejected for a status the vocabulary now "
-                           "knows, but the file is no longer there as it landed; ingest that "
-                           "export again with --store {store} --reprocess to land them",
-                           path=path, rows=rows, store=store))  # fmt: skip
-            continue
-        try:
-            result = ingest_file(con, file, store=store, platform=platform, reprocess=True,
-                                 timezone=timezone)  # fmt: skip
-        except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the command
-            notes.append(_("{path}: reading it again for the rows its status rejected failed "
-                           "({reason}); nothing of it changed", path=path, reason=str(exc)))  # fmt: skip
-            continue
-        notes.append(_("{path}: read again for the statuses the vocabulary now knows; {rows} rows "
-                       "landed", path=path, rows=rows - result.rejected))  # fmt: skip
-    return notes

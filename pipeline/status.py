@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from pipeline.config import EXPORT_WINDOW_DAYS, STALE_EXPORT_DAYS
-from pipeline.database import sql_text
 from pipeline.i18n import _
+from pipeline.models import sql_text
 from pipeline.user_files import VOCABULARY_NAME, database_path, user_file
 from pipeline.vocabulary_file import toml_line
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.database import build_view, sql_text
 from pipeline.errors import InputError, UsageError
 from pipeline.i18n import _
+from pipeline.models import build_view, sql_text
 from pipeline.text import value_keys
 from pipeline.user_files import read_user_toml
 from pipeline.vocabulary import KINDS, STAGING_CODES, effective_vocabulary, vocabulary

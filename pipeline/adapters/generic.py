@@ -234,7 +234,7 @@ def load_mapping(path: Path) -> Mapping:
 def status_contradictions(con, mapping: Mapping) -> list[str]:
     """Warnings for orders whose mapped status its times contradict: the [status] table is
     likely wrong, and a closed or shipped order counted as open skews every rate."""
-    from pipeline.database import sql_text
+    from pipeline.models import sql_text
 
     warnings = []
     for field_name, orders, order_id, raw, status in con.execute(

@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 
 from pipeline.errors import InputError
 from pipeline.i18n import _
-from pipeline.readers import Sheet
+from pipeline.readers.sheet import Sheet
 
 csv.field_size_limit(1 << 30)
 

@@ -14,8 +14,8 @@ import pyarrow as pa
 
 from pipeline.errors import InputError
 from pipeline.i18n import _
-from pipeline.readers import Sheet, sheet_from_table
 from pipeline.readers.biff import check_xls
+from pipeline.readers.sheet import Sheet, sheet_from_table
 from pipeline.readers.zipcheck import check_xlsx
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

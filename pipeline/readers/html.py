@@ -19,8 +19,8 @@ import pyarrow as pa
 
 from pipeline.errors import InputError
 from pipeline.i18n import _
-from pipeline.readers import HEAD_ROWS, Sheet
 from pipeline.readers.delimited import mostly_utf8
+from pipeline.readers.sheet import HEAD_ROWS, Sheet
 
 # A page larger than this is refused: the pure-Python parser keeps every cell as a Python
 # string (about 60 bytes each). README, "Limits and settings".
