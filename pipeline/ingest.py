@@ -16,9 +16,9 @@ from pipeline.adapters.table import build_raw_export
 from pipeline.damaged_ids import refuse_damaged_ids
 from pipeline.errors import InputError, StorageError, UsageError
 from pipeline.i18n import _
-from pipeline.models import build_model, build_view, drop_models, run_statement
+from pipeline.models import build_model, build_view, drop_models, run_statement, sql_text
 from pipeline.readers import SUPPORTED_SUFFIXES, read_sheets
-from pipeline.reinterpret import reinterpret
+from pipeline.reinterpret import rebuild_current, reinterpret
 from pipeline.store_names import lookalike_warning
 from pipeline.time_zones import utc_time_warning
 
@@ -462,54 +462,17 @@ def _set_export_time(
 def _merge(con: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
     """Add the export's states to the snapshots, then refresh only the current rows that can
     change: new orders, and orders whose state differs from their latest one (or whose
-    export is older than their latest). An order seen again unchanged only moves last_seen."""
-    con.execute(
-        "create or replace temp table current_before as "
-        "select e.order_id, e.state_hash as export_state_hash, c.current_hash, "
-        "c.state_hash as current_state_hash, c.last_seen_key "
-        "from int_export_orders e left join orders_current c "
-        "on c.platform = e.platform and c.store = e.store and c.order_id = e.order_id"
-    )
+    export is older than their latest). An order seen again unchanged only moves last_seen.
+    The rules are the history models' (pipeline/sql/history); this is their order."""
+    build_model(con, "merge_current_before")
     run_statement(con, "order_snapshots_seen")
     run_statement(con, "order_snapshots_new")
-    con.execute(
-        "create or replace temp table orders_new as "
-        "select e.platform, e.store, e.order_id from int_export_orders e "
-        "semi join current_before b on b.order_id = e.order_id and b.current_hash is null"
-    )
-    con.execute(
-        "create or replace temp table orders_to_rebuild as "
-        "select e.platform, e.store, e.order_id from int_export_orders e "
-        "semi join (select * from current_before, ingest_context "
-        "    where current_hash is not null and not (export_state_hash = current_state_hash "
-        "    and ingest_context.seen_key >= current_before.last_seen_key)) b "
-        "on b.order_id = e.order_id"
-    )
-    build_view(con, "int_order_latest_values")
-    build_view(con, "orders_current_rebuilt")
-    con.execute(
-        "delete from orders_current using orders_to_rebuild r "
-        "where orders_current.platform = r.platform and orders_current.store = r.store "
-        "and orders_current.order_id = r.order_id"
-    )
-    con.execute("insert into orders_current by name select * from orders_current_rebuilt")
-    con.execute("drop view orders_current_rebuilt")
-    con.execute("drop view int_order_latest_values")
-    con.execute(
-        "update orders_current set last_seen_at = c.exported_at, last_file_id = c.file_id, "
-        "last_seen_key = c.seen_key "
-        "from current_before b, ingest_context c "
-        "where orders_current.platform = c.platform and orders_current.store = c.store "
-        "and orders_current.order_id = b.order_id and b.current_hash is not null "
-        "and b.export_state_hash = b.current_state_hash and c.seen_key >= b.last_seen_key"
-    )
-    counts = con.execute(
-        "select count(*), count(*) filter (where b.current_hash is null), "
-        "count(*) filter (where b.current_hash <> c.current_hash) "
-        "from current_before b join ingest_context x on true "
-        "join orders_current c "
-        "on c.platform = x.platform and c.store = x.store and c.order_id = b.order_id"
-    ).fetchone()
+    build_model(con, "orders_new", source="merge_orders_new")
+    build_model(con, "orders_to_rebuild", source="merge_orders_to_rebuild")
+    rebuild_current(con)
+    run_statement(con, "orders_current_seen_again")
+    counts = con.execute(sql_text("merge_counts")).fetchone()
+    drop_models(con, "merge_current_before", "orders_new", "orders_to_rebuild")
     result.orders, result.new, result.updated = counts
     result.unchanged = result.orders - result.new - result.updated
     result.first_order_date, result.last_order_date = con.execute(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from pipeline.models import build_model, build_view, drop_models, sql_text
+from pipeline.models import build_model, build_view, drop_models, run_statement, sql_text
 
 FINGERPRINT_KEY = "vocabulary_fingerprint"
 
@@ -123,37 +123,32 @@ def _rebuild_current(con: duckdb.DuckDBPyConnection) -> int:
     """The current orders whose figures can change, from their snapshots, as an ingest rebuilds
     the orders it touched: those with a state read anew, and every closed one (seller_fault and
     the inferred cause follow the vocabulary's rules). In chunks, to bound the memory."""
-    con.execute(
-        "create or replace temp table reinterpret_orders as "
-        "select platform, store, order_id from reinterpret_changes "
-        "union "
-        "select platform, store, order_id from orders_current "
-        "semi join reinterpret_scope using (platform, store) where status = 'closed'"
-    )
+    build_model(con, "reinterpret_orders")
     total = con.execute("select count(*) from reinterpret_orders").fetchone()[0]
     chunks = max(1, -(-total // REBUILD_CHUNK))
     con.execute("create or replace temp table orders_new as select * from reinterpret_orders limit 0")
-    con.execute("create or replace temp table orders_to_rebuild as select * from orders_new")
     # the ingest's models read the export being landed: here there is none
     con.execute("create or replace temp table int_export_orders as select * from order_snapshots limit 0")
-    build_view(con, "int_order_latest_values")
-    build_view(con, "orders_current_rebuilt")
     for chunk in range(chunks):
         con.execute(
             "create or replace temp table orders_to_rebuild as select * from reinterpret_orders "
             "where hash(order_id) % ? = ?", [chunks, chunk]
         )  # fmt: skip
-        con.execute(
-            "delete from orders_current using orders_to_rebuild r "
-            "where orders_current.platform = r.platform and orders_current.store = r.store "
-            "and orders_current.order_id = r.order_id"
-        )
-        con.execute("insert into orders_current by name select * from orders_current_rebuilt")
-    con.execute("drop view orders_current_rebuilt")
-    con.execute("drop view int_order_latest_values")
+        rebuild_current(con)
     drop_models(con, "reinterpret_orders", "orders_to_rebuild", "orders_new", "int_export_orders",
                 "ingest_context")  # fmt: skip
     return total
+
+
+def rebuild_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the current rows of orders_to_rebuild, and add those of orders_new, from their
+    snapshots: an ingest and a re-interpretation rebuild current orders the same way."""
+    build_view(con, "int_order_latest_values")
+    build_view(con, "orders_current_rebuilt")
+    run_statement(con, "orders_current_remove_rebuilt")
+    run_statement(con, "orders_current_insert_rebuilt")
+    con.execute("drop view orders_current_rebuilt")
+    con.execute("drop view int_order_latest_values")
 
 
 def files_to_read_again(con: duckdb.DuckDBPyConnection) -> list[tuple]:
