@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 from IPython.display import HTML
@@ -93,17 +93,6 @@ def partial_comparison_note(before_first: date, before_last: date, first_order: 
           start=i18n.day_name(start), period=period_text(before_first, before_last)),
         kind="warning",
     )
-
-
-def previous_period(first: date, last: date) -> tuple[date, date]:
-    """The period a report compares with: the calendar months before when it covers whole months
-    (April with March, Q2 with Q1, whatever their lengths), else as many days just before."""
-    if first.day == 1 and (last + timedelta(days=1)).day == 1:
-        months = (last.year - first.year) * 12 + last.month - first.month + 1
-        index = first.year * 12 + first.month - 1 - months
-        return date(index // 12, index % 12 + 1, 1), first - timedelta(days=1)
-    days = (last - first).days + 1
-    return first - timedelta(days=days), first - timedelta(days=1)
 
 
 def period_text(first: date, last: date) -> str:

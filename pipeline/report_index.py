@@ -1,4 +1,5 @@
-"""`reports/index.html`: every rendered report, newest period first, rebuilt after each run.
+"""`reports/index.html`: every rendered report, newest period first, rebuilt by whoever renders
+(the weekly run, the report and demo commands) once its reports are written.
 
 The index is made from the files on disk (`<kind>/<store>/<period>.html`), so it also lists
 reports of earlier runs and never lists one that is gone. Names are HTML-escaped and links
@@ -16,7 +17,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from pipeline.i18n import _, html_lang
-from pipeline.reports import CLUSTER_SCOPE, KINDS, Period
+from pipeline.periods import Period
+from pipeline.report_files import CLUSTER_SCOPE, KINDS
 
 # each language by its own name
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}

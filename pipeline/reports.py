@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ast
 import atexit
-import calendar
 import contextvars
 import os
 import queue
@@ -34,23 +33,23 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
 from pipeline import i18n
-from pipeline.command_days import command_day, plausible
 from pipeline.config import PACKAGE_DIR, project_root
 from pipeline.errors import InputError, UsageError
 from pipeline.i18n import _
 from pipeline.interrupt import Interrupted
+from pipeline.periods import Period, last_complete_month, last_complete_week
+from pipeline.periods import parse_period as parse_period  # the report command's name for it
+from pipeline.report_files import CLUSTER_SCOPE, KINDS, report_path
 
-KINDS = ("weekly", "review", "cluster")
 KERNEL_NAME = "storehealth"
 KERNELS_DIR = PACKAGE_DIR / "kernels"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "storehealth"
-CLUSTER_SCOPE = "all"
 HIDE_TAG = "report-hide"
 # a notebook's section heading: rh.section(_("Why orders were cancelled"), ...)
 SECTION_CALL = re.compile(r"""\bsection\(\s*_\(\s*("(?:[^"\\]|\\.)*")""")
@@ -83,122 +82,13 @@ class ReportError(InputError):
     """A report could not be rendered (exit status 1); nothing was written for it."""
 
 
-# --- periods ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """An inclusive range of order dates, with the name its report file gets."""
-
-    first: date
-    last: date
-
-    @property
-    def label(self) -> str:
-        """2024-W21 for an ISO week, 2024-05 for a month, 2024-Q2 for a quarter, else the range."""
-        first, last = self.first, self.last
-        if first.isoweekday() == 1 and last == first + timedelta(days=6):
-            year, week, _ = first.isocalendar()
-            return f"{year}-W{week:02d}"
-        if first.day == 1 and last == _month_end(first):
-            return f"{first:%Y-%m}"
-        if first.day == 1 and first.month % 3 == 1 and last == _month_end(_add_months(first, 2)):
-            return f"{first.year}-Q{(first.month + 2) // 3}"
-        return first.isoformat() if first == last else f"{first.isoformat()}_{last.isoformat()}"
-
-    @property
-    def title(self) -> str:
-        """week 21 of 2024 (20–26 May 2024) / 2024年第21周（2024年5月20日至26日）, in the current language."""
-        label = self.label
-        span = i18n.day_span(self.first, self.last)
-        if "-W" in label:
-            year, week = label.split("-W")
-            return _("week {week} of {year} ({span})", week=int(week), year=year, span=span)
-        if "-Q" in label:
-            return _("Q{quarter} {year} ({span})", quarter=label[-1], year=self.first.year, span=span)
-        if len(label) == 7:
-            return i18n.month_name(self.first)
-        return span
-
-    @classmethod
-    def from_label(cls, label: str) -> Period | None:
-        """The period a report file name stands for (None if it is not one of ours)."""
-        try:
-            if m := re.fullmatch(r"(\d{4})-W(\d{2})", label):
-                monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-                return cls(monday, monday + timedelta(days=6))
-            if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
-                first = date(int(m[1]), 3 * int(m[2]) - 2, 1)
-                return cls(first, _month_end(_add_months(first, 2)))
-            if m := re.fullmatch(r"(\d{4})-(\d{2})", label):
-                first = date(int(m[1]), int(m[2]), 1)
-                return cls(first, _month_end(first))
-            if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:_(\d{4}-\d{2}-\d{2}))?", label):
-                first = date.fromisoformat(m[1])
-                return cls(first, date.fromisoformat(m[2]) if m[2] else first)
-        except ValueError:
-            return None
-        return None
-
-
-def _month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def parse_period(
-    *,
-    week: str | None = None,
-    month: str | None = None,
-    date_from: str | None = None,
-    date_to: str | None = None,
-) -> Period | None:
-    """The period the command line asks for; None when it names none (use the default)."""
-    given = [name for name, value in (("--week", week), ("--month", month)) if value]
-    if date_from or date_to:
-        given.append("--from/--to")
-    if len(given) > 1:
-        raise UsageError(_("give only one of {options}", options=", ".join(given)))
-    if week:
-        m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", week.strip(), flags=re.I)
-        try:
-            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1) if m else None
-        except ValueError:
-            monday = None
-        if monday is None:
-            raise UsageError(_("--week {week!r}: use an ISO week such as 2024-W14", week=week))
-        plausible("--week", week, monday)
-        return Period(monday, monday + timedelta(days=6))
-    if month:
-        m = re.fullmatch(r"(\d{4})-(\d{1,2})", month.strip())
-        if not m or not 1 <= int(m[2]) <= 12:
-            raise UsageError(_("--month {month!r}: use YYYY-MM, such as 2024-03", month=month))
-        first = date(max(int(m[1]), 1), int(m[2]), 1)  # year 0 does not exist: plausible() says so
-        plausible("--month", month, first)
-        return Period(first, _month_end(first))
-    if date_from or date_to:
-        if not (date_from and date_to):
-            raise UsageError(_("give both --from YYYY-MM-DD and --to YYYY-MM-DD"))
-        first, last = command_day("--from", date_from), command_day("--to", date_to)
-        if first > last:
-            raise UsageError(_("--from {first} is after --to {last}", first=first, last=last))
-        return Period(first, last)
-    return None
+# --- periods: the rules live in pipeline.periods -----------------------------------------------
 
 
 def default_period(kind: str, latest_order: date) -> Period:
     """The last complete week (weekly) or month (review, cluster) before the day of the latest
     order in the history: that day itself may be only partly exported."""
-    end = latest_order - timedelta(days=1)
-    if kind == "weekly":
-        sunday = end - timedelta(days=(end.weekday() + 1) % 7)
-        return Period(sunday - timedelta(days=6), sunday)
-    month_end = end if end == _month_end(end) else end.replace(day=1) - timedelta(days=1)
-    return Period(month_end.replace(day=1), month_end)
+    return last_complete_week(latest_order) if kind == "weekly" else last_complete_month(latest_order)
 
 
 # --- what to render -----------------------------------------------------------------------------
@@ -233,7 +123,7 @@ class ReportJob:
 
     @property
     def path(self) -> Path:
-        return self.out_dir / self.kind / self.scope / f"{self.period.label}.html"
+        return report_path(self.out_dir, self.kind, self.scope, self.period)
 
     @property
     def description(self) -> str:
@@ -328,7 +218,7 @@ class Rendered:
 class Outcome:
     rendered: list[Rendered] = field(default_factory=list)
     failed: list[tuple[ReportJob, ReportError]] = field(default_factory=list)
-    index: Path | None = None
+    index: Path | None = None  # the index its caller rebuilt afterwards, if any
 
 
 @cache
@@ -689,10 +579,10 @@ def render_jobs(
     *,
     workers: int = WORKERS,
     progress: Callable[[str], None] | None = None,
-    index: bool = True,
 ) -> Outcome:
     """Render every job, `workers` kernels side by side; a failing report does not stop the
-    others. Rebuilds `index.html` in each output folder afterwards."""
+    others. The caller rebuilds the index (`report_index.build_index`): it knows which folders
+    it wrote to, and this module then needs nothing of the index's."""
     jobs = list(jobs)
     outcome = Outcome()
     if not jobs:
@@ -762,11 +652,6 @@ def render_jobs(
     order = {job: i for i, job in enumerate(jobs)}
     outcome.rendered.sort(key=lambda r: order[r.job])
     outcome.failed.sort(key=lambda f: order[f[0]])
-    if index:
-        from pipeline.report_index import build_index
-
-        for out_dir in dict.fromkeys(job.out_dir for job in jobs):
-            outcome.index = build_index(out_dir)
     return outcome
 
 

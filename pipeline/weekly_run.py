@@ -21,7 +21,8 @@ from pathlib import Path
 from pipeline.config import STALE_EXPORT_DAYS
 from pipeline.errors import InputError, StorageError
 from pipeline.i18n import _, label, percent
-from pipeline.reports import Period, ReportJob, render_jobs
+from pipeline.periods import Period, last_complete_month, last_complete_week
+from pipeline.reports import ReportJob, render_jobs
 from pipeline.status import stale_export_warning, store_platform, unknown_value_warning
 from pipeline.stores import StoreConfig, drop_folders, load_stores
 
@@ -70,17 +71,6 @@ class RunSummary:
 
     def as_dict(self) -> dict:
         return {**self.__dict__, "exit_code": self.exit_code}
-
-
-def last_complete_week(today: date) -> Period:
-    """Monday to Sunday of the last week that ended before `today`."""
-    sunday = today - timedelta(days=today.isoweekday())
-    return Period(sunday - timedelta(days=6), sunday)
-
-
-def last_complete_month(today: date) -> Period:
-    last = today.replace(day=1) - timedelta(days=1)
-    return Period(last.replace(day=1), last)
 
 
 @contextmanager
@@ -450,7 +440,7 @@ def _render(
     if options.dry_run:
         summary.planned += [_("would render {file}", file=job.path) for job in jobs]
         return
-    outcome = render_jobs(jobs, progress=progress, index=False)
+    outcome = render_jobs(jobs, progress=progress)
     summary.reports = [str(r.path) for r in outcome.rendered]
     summary.failures += [str(exc) for _job, exc in outcome.failed]
     try:

@@ -28,7 +28,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.reports import Period, ReportJob
+from pipeline.periods import Period
+from pipeline.reports import ReportJob
 from tests.builders import ali_row, table_contents, write_ali
 
 TODAY = date(2024, 5, 13)  # a Monday: the week is 2024-W19, 6-12 May

@@ -17,9 +17,10 @@ from pipeline.notify.formats import WEBHOOK_BODIES, plain_text
 from pipeline.notify.mail import mail_message, send_mail
 from pipeline.notify.message import Message, channel_test_message, summary_message
 from pipeline.notify.send import ATTEMPTS, ChannelFailed, post_webhook, with_retry
+from pipeline.periods import last_complete_month
 
 if TYPE_CHECKING:
-    from pipeline.reports import Period
+    from pipeline.periods import Period
     from pipeline.weekly_run import RunOptions, RunSummary
 
 
@@ -40,8 +41,6 @@ def notify_team(
     if config is None or not config.channels:
         return
     summary.warnings += config.warnings
-    from pipeline.weekly_run import last_complete_month
-
     month = options.month or last_complete_month(options.today)
     weeks = store_weeks(options.db_path, week, summary.standings, options.out_dir, config.reports_url)
     index = options.out_dir / "index.html"

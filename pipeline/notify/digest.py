@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from pipeline.reports import Period
+from pipeline.periods import Period
 
 # breaches first, then what is close to the limit: what a team must act on leads the message
 STANDING_ORDER = {"breach": 0, "warning": 1, "ok": 2, "no data": 3}
