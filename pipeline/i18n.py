@@ -191,8 +191,3 @@ def label(kind: str, code: str | None) -> str:
     if code is None:
         return ""
     return _labels().get(language(), {}).get(kind, {}).get(str(code), str(code))
-
-
-def label_kinds() -> dict[str, dict[str, dict[str, str]]]:
-    """{language: {kind: {code: label}}}: for the test that every code has every language's label."""
-    return _labels()

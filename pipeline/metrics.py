@@ -111,14 +111,6 @@ def _label(stores: list[str] | None) -> str:
     return "*" if stores is None else ",".join(stores)
 
 
-def window_metrics(
-    con: duckdb.DuckDBPyConnection, *, stores: list[str] | None, date_from: date, date_to: date
-) -> dict:
-    """The SPEC section 5 object for the stores (None: all) and the inclusive window."""
-    (figures,) = breakdown_objects(con, stores=stores, date_from=date_from, date_to=date_to)
-    return figures
-
-
 def breakdown_objects(
     con: duckdb.DuckDBPyConnection,
     *,

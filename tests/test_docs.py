@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 from pathlib import Path
@@ -19,9 +20,14 @@ def test_the_readme_python_example_runs_against_a_history(tmp_path: Path, cli, d
     assert cli("ingest", write_ali(tmp_path / "a.csv", rows), "--store", "ali-main").exit_code == 0
     (snippet,) = [s for s in re.findall(r"```python\n(.*?)```", README, re.S) if "connect()" in s]
     monkeypatch.setenv("STOREHEALTH_DB", str(db_path))
+    *calls, close = ast.parse(snippet).body
+    assert ast.unparse(close) == "con.close()"
     namespace: dict = {}
-    exec(compile(snippet, "README.md", "exec"), namespace)  # noqa: S102 - our own README
-    assert namespace["con"] is not None
+    exec(compile(ast.Module(calls, type_ignores=[]), "README.md", "exec"), namespace)  # noqa: S102 - our README
+    # the connection the example opens reads the history the ingest above wrote
+    orders = namespace["con"].execute("select store, order_id from orders_current").fetchall()
+    assert orders == [("ali-main", "1")]
+    exec(compile(ast.Module([close], type_ignores=[]), "README.md", "exec"), namespace)  # noqa: S102
 
 
 def test_the_readme_policy_table_matches_policies_toml() -> None:
