@@ -1,0 +1,1 @@
+"""One module a platform: how its export writes headers, values and rows from order snapshots."""
