@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.demo_exports import export_table, simulate_orders, write_export  # noqa: E402
+from pipeline.demo import export_table, simulate_orders, write_export  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "storehealth-bench"
 

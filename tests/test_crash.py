@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.demo_exports import export_table, simulate_orders, write_export
+from pipeline.demo import export_table, simulate_orders, write_export
 
 REPO = Path(__file__).resolve().parents[1]
 STOREHEALTH = REPO / ".venv" / "bin" / "storehealth"

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from pipeline.demo_exports import demo_stores
+from pipeline.demo import demo_stores
+from tests.demo_oracle import expected_demo_history
 
 FIELDS = ("status", "close_cause", "cancel_reason", "seller_fault", "cause_inferred")
 
@@ -23,7 +24,7 @@ def test_demo_ingests_every_store_and_reproduces_the_simulated_truth(tmp_path: P
     assert files == [("ali-main", "aliexpress", 4), ("ali-outlet", "aliexpress", 4),
                      ("ebay-us", "ebay", 4), ("shop-dtc", "shopify", 4)]  # fmt: skip
     for store in demo_stores():
-        truth = store.expected_history()
+        truth = expected_demo_history(store)
         rows = query(
             f"select order_id, {', '.join(FIELDS)} from orders_current where store = ?", [store.store]
         )

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipeline import demo_exports as de
+from pipeline import demo as de
+from tests import demo_oracle as oracle
 from tests.conftest import REPO
 
 START = datetime(2024, 1, 1)
@@ -83,7 +84,7 @@ def test_orders_are_created_in_range_with_unique_ids(ali: list[de.SimOrder]) -> 
 def test_lifecycle_rates_are_realistic(ali: list[de.SimOrder]) -> None:
     paid = [o for o in ali if o.paid_at is not None]
     assert 0.84 < len(paid) / len(ali) < 0.92
-    seller_side = [o for o in paid if o.cancel_reason in de.SELLER_FAULT_REASONS]
+    seller_side = [o for o in paid if o.cancel_reason in oracle.SELLER_FAULT_REASONS]
     assert 0.015 < len(seller_side) / len(paid) < 0.05
     causes = Counter(o.close_cause for o in ali if o.status == "closed")
     assert set(causes) <= CAUSES
@@ -307,9 +308,9 @@ def test_demo_exports_are_complete_overlapping_and_reproducible(
         gaps = [(b - a).days for a, b in zip(times, times[1:], strict=False)]
         assert all(20 <= g <= 36 for g in gaps)
         assert 1500 <= len(demo.orders) <= 3000
-        history = de.expected_history_states(demo.orders, times)
+        history = oracle.expected_history_states(demo.orders, times)
         assert len(history) == len(demo.orders)  # every order reached some export
-        first, last = de.true_final_states(demo.orders, times[1]), history
+        first, last = oracle.true_final_states(demo.orders, times[1]), history
         changed = [k for k in first if first[k]["status"] != last[k]["status"]]
         assert len(changed) > (50 if demo.platform == "aliexpress" else 5)  # orders move on
 
@@ -326,7 +327,7 @@ def test_outlet_has_one_english_and_one_gbk_file(demo_files: list[tuple[str, Pat
 def test_true_states_use_the_canonical_vocabulary(ali: list[de.SimOrder],
                                                   ebay: list[de.SimOrder]) -> None:  # fmt: skip
     for orders in (ali, ebay):
-        truth = de.true_final_states(orders, AS_OF)
+        truth = oracle.true_final_states(orders, AS_OF)
         assert len(truth) == sum(o.created_at <= AS_OF for o in orders)
         for t in truth.values():
             assert t["status"] in STATUSES
@@ -334,20 +335,20 @@ def test_true_states_use_the_canonical_vocabulary(ali: list[de.SimOrder],
             if t["seller_fault"]:
                 assert t["paid_at"] and not t["shipped_at"] and t["status"] == "closed"
                 assert (t["close_cause"] == "seller_ship_timeout"
-                        or t["cancel_reason"] in de.SELLER_FAULT_REASONS)  # fmt: skip
+                        or t["cancel_reason"] in oracle.SELLER_FAULT_REASONS)  # fmt: skip
         assert any(t["seller_fault"] for t in truth.values())
 
 
 def test_history_keeps_a_reason_seen_once_and_infers_the_rest(ali: list[de.SimOrder]) -> None:
     t1, t2 = datetime(2024, 3, 1), datetime(2024, 4, 15)
     orders = [o for o in ali if o.created_at <= t1 - timedelta(days=20)]
-    kept = de.expected_history_states(orders, [(t1, True), (t2, False)])
-    full = de.expected_history_states(orders, [t1, t2])
+    kept = oracle.expected_history_states(orders, [(t1, True), (t2, False)])
+    full = oracle.expected_history_states(orders, [t1, t2])
     assert kept.keys() == full.keys()
     for k, d in kept.items():
         if d["status"] == "closed" and full[k]["closed_at"] <= t1:  # seen closed with reasons
             assert d["close_cause"] == full[k]["close_cause"] and not d["cause_inferred"]
-    blind = de.expected_history_states(orders, [(t1, False), (t2, False)])
+    blind = oracle.expected_history_states(orders, [(t1, False), (t2, False)])
     closed = [d for d in blind.values() if d["status"] == "closed"]
     assert closed and all(d["cause_inferred"] and d["cancel_reason"] is None for d in closed)
     # paid, never shipped, first seen closed weeks later: past the deadline -> ship timeout
@@ -358,7 +359,7 @@ def test_history_keeps_a_reason_seen_once_and_infers_the_rest(ali: list[de.SimOr
 
 def test_demo_store_truth_matches_its_files(demo_files: list[tuple[str, Path]]) -> None:
     demo = next(d for d in de.demo_stores() if d.store == "ali-main")
-    truth = demo.expected_history()
+    truth = oracle.expected_demo_history(demo)
     assert len(truth) == len(demo.orders)
     last = next(p for s, p in reversed(demo_files) if s == "ali-main")
     table = read_excel(last)["Sheet1"]

@@ -25,7 +25,7 @@ import pytest
 from pipeline import reports
 from pipeline.charts import cause_label, reason_label
 from pipeline.database import connect
-from pipeline.demo_exports import DEMO_TODAY, write_demo_exports
+from pipeline.demo import DEMO_TODAY, write_demo_exports
 from pipeline.ingest import ingest_file
 from pipeline.periods import Period
 from pipeline.report_html import what_changed

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.demo_exports import expected_history_states, export_table, simulate_orders, write_export
+from pipeline.demo import export_table, simulate_orders, write_export
 from tests.builders import table_contents
+from tests.demo_oracle import expected_history_states
 
 REPO = Path(__file__).resolve().parents[1]
 STOREHEALTH = REPO / ".venv" / "bin" / "storehealth"

@@ -64,6 +64,8 @@ _SIZES = ("S", "M", "L", "XL", "XXL")
 
 @dataclass(frozen=True, slots=True)
 class Product:
+    """A product of a store's catalogue; its variants are the option texts a line item picks."""
+
     title: str
     sku: str
     item_number: str

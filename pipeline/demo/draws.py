@@ -51,6 +51,7 @@ def ascii_name(text: str) -> str:
 
 
 def random_postcode(rng: random.Random, pattern: str) -> str:
+    """A postcode shaped like `pattern`: '#' a digit, '@' a capital letter."""
     out = []
     for c in pattern:
         if c == "#":
@@ -63,6 +64,7 @@ def random_postcode(rng: random.Random, pattern: str) -> str:
 
 
 def cumulative_weights(weights: Sequence[float]) -> list[float]:
+    """Running sums of `weights`, computed once for the many :func:`weighted_index` draws."""
     out, acc = [], 0.0
     for w in weights:
         acc += w

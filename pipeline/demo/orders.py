@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+#: The platforms the demo simulates, each with its own lifecycle and export renderer.
 PLATFORMS = ("aliexpress", "ebay", "1688", "shopify")
 
 

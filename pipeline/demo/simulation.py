@@ -100,6 +100,7 @@ class _Simulator:
                                              else [1] * len(self.methods))  # fmt: skip
 
     def items(self) -> tuple[SimItem, ...]:
+        """An order's line items: mostly one, popular products most often, some wholesale."""
         rng = self.rng
         r = rng.random()
         if self.platform == "1688":
@@ -129,6 +130,7 @@ class _Simulator:
         return tuple(out)
 
     def tracking(self, kind: str) -> str:
+        """A tracking number shaped as the carrier `kind` writes it."""
         rng = self.rng
         match kind:
             case "lp":
@@ -149,6 +151,7 @@ class _Simulator:
     # -- one order ----------------------------------------------------------------------------
 
     def order(self, i: int, created: datetime, id_offset: int) -> SimOrder:
+        """The `i`-th order of the store, created at `created`: id, items, amounts, lifecycle."""
         if self.platform == "shopify":
             return self._order_shopify(i, created, id_offset)
         rng = self.rng

@@ -25,6 +25,7 @@ _LABEL_1688 = {"buyerCancel": "买家取消订单", "sellerGoodsLack": "卖家�
 def table_1688(
     states: list[SimOrder], with_reasons: bool, reason_style: str
 ) -> tuple[list[str], list[list[str]]]:
+    """The 1688 export: one row an order, amounts in yuan, the close code or its label."""
     headers = HEADERS_1688 + (REASON_HEADERS_1688 if with_reasons else [])
     rows = []
     for o in states:

@@ -115,6 +115,7 @@ def _cancel_text(o: SimOrder, lang: str) -> str:
 def chinese_table(
     states: list[SimOrder], with_reasons: bool, time_style: str, reason_style: str, lang: str
 ) -> tuple[list[str], list[list[str]]]:
+    """The Chinese-UI export: Chinese statuses, end codes or their labels, multi-line product cells."""
     ft = dash_time if time_style == "dash" else dot_time
     headers = ALI_HEADERS_ZH + (ALI_REASON_HEADERS_ZH if with_reasons else [])
     rows = []
@@ -147,6 +148,7 @@ def chinese_table(
 def english_table(
     states: list[SimOrder], with_reasons: bool, time_style: str, lang: str
 ) -> tuple[list[str], list[list[str]]]:
+    """The English-UI export: fewer columns, status codes (closed and completed both FINISH)."""
     ft = dash_time if time_style == "dash" else dot_time
     headers = ALI_HEADERS_EN + (ALI_REASON_HEADERS_EN if with_reasons else [])
     rows = []

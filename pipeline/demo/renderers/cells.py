@@ -19,6 +19,7 @@ def dash_time(t: datetime | None) -> str:
 
 
 def ebay_date(d: date | None) -> str:
+    """``Mar-05-24``: eBay's report dates, in its cells and in the CSV trailer alike."""
     return "" if d is None else f"{_MON[d.month - 1]}-{d.day:02d}-{d.year % 100:02d}"
 
 

@@ -36,6 +36,7 @@ def _ebay_cancel_status(o: SimOrder) -> str:
 
 
 def ebay_table(states: list[SimOrder], with_reasons: bool) -> tuple[list[str], list[list[str]]]:
+    """The Orders report: one row a line item, each repeating its order's cells."""
     headers = EBAY_HEADERS + (EBAY_REASON_HEADERS if with_reasons else [])
     rows = []
     for o in states:
