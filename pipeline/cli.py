@@ -606,7 +606,7 @@ def demo(
 ) -> None:
     from pipeline.config import exports_dir
     from pipeline.database import connect
-    from pipeline.demo_exports import DEMO_TODAY, write_demo_exports
+    from pipeline.demo import DEMO_TODAY, write_demo_exports
     from pipeline.ingest import ingest_file
     from pipeline.reports import plan
     from pipeline.status import store_status

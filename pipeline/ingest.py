@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,7 +32,7 @@ class IngestResult:
     """What one file did to the history."""
 
     path: Path
-    outcome: str  # "ingested" | "already ingested"
+    outcome: str  # "ingested" | "reprocessed" | "already ingested"
     store: str
     platform: str = ""
     rows_read: int = 0
@@ -46,6 +47,8 @@ class IngestResult:
     last_order_date: object = None
     warnings: list[str] = field(default_factory=list)
     rejected_examples: list[tuple[str, int, str | None, str]] = field(default_factory=list)
+    # seconds per step (hash, read, adapt, stage, check, merge, record): `make bench` prints them
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -126,7 +129,9 @@ def ingest_file(
     that rejected some of its rows, say): it keeps its file id and export time, so the states it
     showed before are no news, and its rejected rows land if they now can."""
     path = Path(path)
+    started = time.perf_counter()
     sha = file_sha256(path)
+    hashed = time.perf_counter()
     known = con.execute(
         "select store, platform, path, file_id, exported_at, exported_at_source, rows_rejected "
         "from ingested_files where sha256 = ?", [sha]
@@ -155,9 +160,14 @@ def ingest_file(
     progress("reading")
     spec = mapping.spec() if mapping else None
     sheets = read_sheets(path)
+    read = time.perf_counter()
     raw = build_raw_export(path, sheets, platform=None if spec else platform, spec=spec)
     del sheets
     result = IngestResult(path=path, outcome="ingested", store=store, platform=raw.platform)
+    step = _step_clock(result, started)
+    step("hash", hashed)
+    step("read", read)
+    step("adapt")
     result.warnings.extend(lookalike + raw.warnings + utc_time_warning(raw, timezone))
     result.rows_read = raw.rows_read
     if result.rows_read == 0:
@@ -179,6 +189,7 @@ def ingest_file(
     try:
         _stage(con, raw, store=store, mapping=mapping, sha=sha, timezone=timezone,
                file_id=again.file_id if again else None)
+        step("stage")
         _warn_blanked_cells(con, raw, result)
         _check_rows(con, raw, result, strict=strict)
         if mapping is not None:
@@ -188,13 +199,16 @@ def ingest_file(
             result.exported_at_source = again.source
             _forget_own_states(con, raw.path)
             result.outcome = "reprocessed"
+        step("check")
         progress("merging")
         _merge(con, result)
+        step("merge")
         _record(con, raw, result, sha, replace=again is not None)
         if mapping is not None and _remember_mapping(con, store, mapping):
             # the store's earlier orders follow the mapping as it reads now
             reinterpret(con, [("generic", store)])
         con.execute("commit")
+        step("record")
     except BaseException as exc:
         try:
             con.execute("rollback")
@@ -211,6 +225,18 @@ def ingest_file(
             except duckdb.Error:
                 pass
     return result
+
+
+def _step_clock(result: IngestResult, started: float) -> Callable[..., None]:
+    """`step(name)` books the seconds since the previous step (or up to `at`) under `name`."""
+    last = [started]
+
+    def step(name: str, at: float | None = None) -> None:
+        now = time.perf_counter() if at is None else at
+        result.step_seconds[name] = now - last[0]
+        last[0] = now
+
+    return step
 
 
 # What the operating system says when a write cannot grow the database file.
