@@ -46,6 +46,7 @@ elif kind == "ingest":
     result = ingest_file(con, path, store="bench")
     con.close()
     rows = result.rows_read
+    steps = result.step_seconds
 elif kind == "naive":
     import pandas as pd
     frames = [pd.read_excel(path, engine="openpyxl", dtype=str)]
@@ -57,7 +58,7 @@ elif kind == "naive":
     rows = len(frames[-1])
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"rows": rows, "seconds": seconds, "peak_mib": peak}))
+print(json.dumps({"rows": rows, "seconds": seconds, "peak_mib": peak, "steps": locals().get("steps", {})}))
 """
 
 
@@ -101,7 +102,29 @@ def median_of(runs: int, fn) -> dict:
         "seconds": statistics.median(r["seconds"] for r in results),
         "peak_mib": max(r["peak_mib"] for r in results),
         "all": [round(r["seconds"], 2) for r in results],
+        "steps": {k: statistics.median(r["steps"][k] for r in results) for k in results[0].get("steps", {})},
     }
+
+
+# What bounds each step of an ingest (pipeline/ingest.py books the seconds).
+STEP_BOUNDS = {
+    "hash": "SHA-256 of the file (hashlib), to know a file seen before",
+    "read": "the parse: calamine (fastexcel) for .xlsx/.xls, pyarrow's CSV reader after encoding sniffing",
+    "adapt": "header detection, column mapping and item rows, in Arrow",
+    "stage": "stg_* and int_export_rows: typing every cell (dates, amounts) in DuckDB",
+    "check": "rejects, damaged ids, conflicts, int_export_orders (hash per order)",
+    "merge": "the history models: snapshots seen/new, current rows rebuilt or added",
+    "record": "ingested_files, rejected rows, commit",
+}
+
+
+def print_steps(steps: dict[str, dict[str, float]]) -> None:
+    """The medians per step, side by side, with what bounds each."""
+    print("\nwhere the ingest's time goes (median seconds per step):")
+    print(f"  {'step':8}" + "".join(f"{name:>8}" for name in steps) + "  bound by")
+    for step, bound in STEP_BOUNDS.items():
+        cells = "".join(f"{values.get(step, 0):8.2f}" for values in steps.values())
+        print(f"  {step:8}{cells}  {bound}")
 
 
 def fresh_db(work: Path, name: str) -> Path:
@@ -142,6 +165,7 @@ def main() -> None:
     print(f"ingest .xlsx vs calamine parse rate: {rate['xlsx'] / rate['calamine']:.0%} (target >= 80%)")
     print(f"ingest .csv: {rate['csv']:,.0f} rows/s (target >= 100,000)")
     print(f"ingest .xlsx peak memory: {ingest_xlsx['peak_mib']:.0f} MiB (target < 1536)", flush=True)
+    print_steps({".xlsx": ingest_xlsx["steps"], ".csv": ingest_csv["steps"]})
 
     if not args.history:
         return
