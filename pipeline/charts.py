@@ -166,7 +166,7 @@ def reasons_bar(reasons: pd.DataFrame, *, title: str | None = None) -> Figure:
     data = []
     for fault, name, colour in (
         (False, _("not the seller's fault"), NOT_FAULT),
-        (True, _("seller's fault (counts as sold-not-shipped when paid and never shipped)"), SELLER_FAULT),
+        (True, _("seller's fault (counts as sold-not-shipped)"), SELLER_FAULT),
     ):
         part = rows[rows["seller_fault"].astype(bool) == fault]
         raw = part["raw_text"] if "raw_text" in part else [None] * len(part)
