@@ -25,7 +25,6 @@ class Reinterpretation:
     """What interpreting the history again changed."""
 
     states: int = 0  # stored states whose codes changed
-    orders: int = 0  # current orders rebuilt
     kept: list[tuple[str, str, int]] = field(default_factory=list)  # (store, raw status, states)
 
 
@@ -80,7 +79,7 @@ def reinterpret(
         "and order_snapshots.store = c.store and order_snapshots.order_id = c.order_id "
         "and order_snapshots.state_hash = c.state_hash"
     )
-    result.orders = _rebuild_current(con)
+    _rebuild_changed_orders(con)
     drop_models(con, "reinterpret_source", "reinterpret_codes", "reinterpret_changes", "reinterpret_scope")
     return result
 
@@ -119,7 +118,7 @@ def _derive(con: duckdb.DuckDBPyConnection, platform: str, store: str | None) ->
 REBUILD_CHUNK = 50_000
 
 
-def _rebuild_current(con: duckdb.DuckDBPyConnection) -> int:
+def _rebuild_changed_orders(con: duckdb.DuckDBPyConnection) -> None:
     """The current orders whose figures can change, from their snapshots, as an ingest rebuilds
     the orders it touched: those with a state read anew, and every closed one (seller_fault and
     the inferred cause follow the vocabulary's rules). In chunks, to bound the memory."""
@@ -137,7 +136,6 @@ def _rebuild_current(con: duckdb.DuckDBPyConnection) -> int:
         rebuild_current(con)
     drop_models(con, "reinterpret_orders", "orders_to_rebuild", "orders_new", "int_export_orders",
                 "ingest_context")  # fmt: skip
-    return total
 
 
 def rebuild_current(con: duckdb.DuckDBPyConnection) -> None:

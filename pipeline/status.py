@@ -48,8 +48,7 @@ def stale_export_warning(latest_export: date, today: date) -> str:
     )  # fmt: skip
 
 
-def unknown_value_warning(store: str, unknown: dict, platform: str = "PLATFORM",
-                          vocabulary_file: str = "data/vocabulary.toml") -> str:
+def unknown_value_warning(store: str, unknown: dict, platform: str, vocabulary_file: str) -> str:
     """What `status` and `run` say of a raw value the vocabulary does not know, with the command
     that maps it: a reason counts as other meanwhile; an order status rejects its rows, which
     land by themselves once the value is mapped."""
