@@ -265,3 +265,18 @@ def test_the_sellers_due_soon_hours_are_the_ones_the_words_say(tmp_path: Path, c
         assert frame.attrs["due_soon_hours"] == 72 and frame["due_soon"].tolist() == [True]
     finally:
         con.close()
+
+
+def test_a_second_line_joins_its_table_and_the_file_keeps_the_sellers_comments(tmp_path: Path) -> None:
+    import tomllib
+
+    from pipeline.vocabulary_file import add_alias
+
+    path = tmp_path / "vocabulary.toml"
+    path.write_text('# mine\n[cancel_reason.any]\n"a" = "other"\n\n[status.aliexpress]\n"b" = "on_hold"\n',
+                    encoding="utf-8")  # fmt: skip
+    add_alias(path, "cancel_reason", "c", "buyer_asked", "any")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# mine\n") and text.count("[cancel_reason.any]") == 1
+    assert '"a" = "other"\n"c" = "buyer_asked"\n\n[status.aliexpress]' in text
+    assert tomllib.loads(text)["cancel_reason"]["any"] == {"a": "other", "c": "buyer_asked"}
