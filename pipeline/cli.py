@@ -20,6 +20,7 @@ import typer
 from pipeline.cli_errors import CommandGroup, run_console
 from pipeline.config import default_db_path
 from pipeline.errors import InputError, StorageError, UsageError
+from pipeline.history_target import HistoryTarget, parse_target
 from pipeline.i18n import _
 from pipeline.terminal_tables import (
     err,
@@ -50,11 +51,13 @@ app = typer.Typer(
 )
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
-        help=_("History database (default: $STOREHEALTH_DB, else data/storehealth.duckdb)."),
+        help=_("History database (default: $STOREHEALTH_DB, else data/storehealth.duckdb): a "
+               ".duckdb file, ducklake:sqlite:FILE or ducklake:postgres:CONNINFO."),
         show_default=False,
+        metavar="DB",
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help=_("Print one JSON object on stdout."))]
@@ -87,8 +90,8 @@ def _use_lang(lang: str | None, as_json: bool = False) -> None:
     set_language("en" if as_json else lang)
 
 
-def _db(db: Path | None) -> Path:
-    return db if db is not None else default_db_path()
+def _db(db: str | None) -> HistoryTarget:
+    return parse_target(db) if db is not None else default_db_path()
 
 
 def _check_out(out_dir: Path | None) -> None:
@@ -114,7 +117,7 @@ def _parse_moment(text: str | None, option: str = "--exported-at") -> datetime |
     return command_moment(option, text)
 
 
-def _read_history(db: Path | None, read: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+def _read_history(db: str | None, read: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """Run `read` on a short-lived read-only connection, so that ingests are blocked briefly."""
     from pipeline.database import connect
 

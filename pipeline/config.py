@@ -20,11 +20,14 @@ def project_root() -> Path:
     return Path.cwd()
 
 
-def default_db_path() -> Path:
-    """`STOREHEALTH_DB` when set, else `data/storehealth.duckdb` in the project."""
+def default_db_path():  # -> pipeline.history_target.HistoryTarget
+    """`STOREHEALTH_DB` when set (a file, ducklake:sqlite:FILE or ducklake:postgres:CONNINFO),
+    else `data/storehealth.duckdb` in the project."""
+    from pipeline.history_target import parse_target
+
     env = os.environ.get("STOREHEALTH_DB")
     if env:
-        return Path(env)
+        return parse_target(env)
     return project_root() / "data" / "storehealth.duckdb"
 
 

@@ -12,7 +12,9 @@ import duckdb
 
 from pipeline import migrations
 from pipeline.errors import InputError
+from pipeline.history_target import HistoryTarget, Lake, parse_target
 from pipeline.i18n import _
+from pipeline.lake import lake_salt, open_lake, with_retries
 from pipeline.models import sql_text
 from pipeline.reinterpret import stored_fingerprint
 from pipeline.salt import read_salt
@@ -117,13 +119,15 @@ def _open(
             time.sleep(0.25)
 
 
-def writer_lock(db_path: Path) -> duckdb.DuckDBPyConnection | None:
+def writer_lock(db_path: HistoryTarget) -> duckdb.DuckDBPyConnection | None:
     """Hold the history file as its one writer, as every ingest, run and backup does: DuckDB's
     own lock, waiting up to STOREHEALTH_LOCK_WAIT seconds for the process that has it (and
     naming it when giving up). A file that does not exist yet is created empty, so that no
     other command can start a history there meanwhile. None when there is nothing a process
     could hold: a file that is not a DuckDB database, or one too damaged to open."""
-    db_path = Path(db_path)
+    db_path = parse_target(db_path)
+    if isinstance(db_path, Lake):  # a lake's writers need no lock: conflicting commits run again
+        return None
     if db_path.is_file():
         with db_path.open("rb") as fh:
             if fh.read(12)[8:12] != b"DUCK":
@@ -180,12 +184,14 @@ def _check_no_foreign_tables(con: duckdb.DuckDBPyConnection, db_path: Path, read
 
 
 def connect(
-    db_path: Path, *, read_only: bool = False, interpret: bool = True
+    db_path: HistoryTarget | str, *, read_only: bool = False, interpret: bool = True
 ) -> duckdb.DuckDBPyConnection:
     """A connection with the schema up to date, the vocabulary and macros loaded, and the
     history interpreted by the vocabulary in force (the packaged one and the seller's own
     vocabulary.toml beside the database)."""
-    db_path = Path(db_path)
+    db_path = parse_target(db_path)
+    if isinstance(db_path, Lake):
+        return _connect_lake(db_path, read_only=read_only, interpret=interpret)
     _check_database_file(db_path)
     # read first: a broken vocabulary.toml stops the command before anything is opened
     vocab = effective_vocabulary(user_file(db_path, VOCABULARY_NAME))
@@ -216,7 +222,42 @@ def connect(
         except BaseException:
             con.close()
             raise
-        con.execute("create or replace temp table installation_salt as select ?::varchar as value", [salt])
+        _set_installation_salt(con, salt)
+    return _interpreted(con, db_path, vocab, read_only=read_only, interpret=interpret)
+
+
+def _set_installation_salt(con: duckdb.DuckDBPyConnection, salt: str | None) -> None:
+    con.execute("create or replace temp table installation_salt as select ?::varchar as value", [salt])
+
+
+def _connect_lake(lake: Lake, *, read_only: bool, interpret: bool) -> duckdb.DuckDBPyConnection:
+    """A DuckLake history: no file lock to wait for (readers and writers each see one
+    snapshot), a schema made or upgraded in one transaction, the salt kept in the catalog."""
+    vocab = effective_vocabulary(user_file(lake, VOCABULARY_NAME))
+    con = open_lake(lake, read_only=read_only)
+    try:
+        version = migrations.schema_version(con)
+        if version == 0:
+            _check_no_foreign_tables(con, lake, read_only)
+        if read_only and version < migrations.SCHEMA_VERSION:
+            con.close()
+            connect(lake).close()
+            con = open_lake(lake, read_only=True)
+        if not read_only:
+            con.execute(f"set memory_limit = '{memory_limit()}'")
+            with_retries(lambda: migrations.upgrade(con, lake))
+            _set_installation_salt(con, lake_salt(con, create=False))
+    except BaseException:
+        con.close()
+        raise
+    return _interpreted(con, lake, vocab, read_only=read_only, interpret=interpret)
+
+
+def _interpreted(
+    con: duckdb.DuckDBPyConnection, db_path: HistoryTarget, vocab: dict, *, read_only: bool, interpret: bool
+) -> duckdb.DuckDBPyConnection:
+    """The connection with macros and vocabulary loaded, and the history re-interpreted when
+    the vocabulary in force changed since it was last opened for writing."""
     con.execute(sql_text("macros"))
     _load_vocabulary(con, vocab)
     current = fingerprint(vocab)
@@ -233,7 +274,7 @@ def connect(
                 return connect(db_path, read_only=True, interpret=False)
             return connect(db_path, read_only=True)
         try:
-            for note in follow_vocabulary(con, current):
+            for note in with_retries(lambda: follow_vocabulary(con, current)):
                 print(note, file=sys.stderr, flush=True)
         except BaseException:
             con.close()

@@ -17,6 +17,7 @@ from pipeline.adapters.table import build_raw_export
 from pipeline.damaged_ids import refuse_damaged_ids
 from pipeline.errors import InputError, StorageError, UsageError
 from pipeline.i18n import _
+from pipeline.lake import is_lake_connection, next_file_id, with_retries
 from pipeline.models import build_model, build_view, drop_models, run_statement, sql_text
 from pipeline.readers import SUPPORTED_SUFFIXES, read_sheets
 from pipeline.reinterpret import rebuild_current, reinterpret
@@ -110,7 +111,15 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ingest_file(
+def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, **options) -> IngestResult:
+    """Land one file whole or not at all (see `_ingest_once`). In a lake another process may
+    commit first: the file is then read again and merged into the history as it is now."""
+    if not is_lake_connection(con):
+        return _ingest_once(con, path, **options)
+    return with_retries(lambda: _ingest_once(con, path, **options))
+
+
+def _ingest_once(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     *,
@@ -285,8 +294,11 @@ def _stage(
     file_id: int | None = None,
 ) -> None:
     con.register("raw_export", raw.table)
-    if file_id is None:
-        file_id = con.execute("select nextval('ingested_file_ids')").fetchone()[0]
+    if is_lake_connection(con):  # every lake ingest claims the counter, reprocessing too
+        claimed = next_file_id(con)
+        file_id = claimed if file_id is None else file_id
+    elif file_id is None:
+        file_id = con.execute("select nextval('ingested_file_ids')").fetchall()[0][0]
     con.execute(
         "create or replace temp table ingest_context as select "
         "?::varchar as platform, ?::varchar as store, ?::bigint as file_id, "

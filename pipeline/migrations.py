@@ -14,6 +14,7 @@ import duckdb
 
 from pipeline.errors import InputError
 from pipeline.i18n import _
+from pipeline.lake import is_lake_connection, lake_salt, lake_schema
 from pipeline.models import sql_text
 from pipeline.salt import ensure_salt, read_salt, salt_path, write_salt
 
@@ -79,22 +80,28 @@ def upgrade(con: duckdb.DuckDBPyConnection, db_path: Path) -> int:
             path=db_path,
             fix=_("upgrade storehealth (git pull, then make demo or pip install -e .)"),
         )
+    lake = is_lake_connection(con)
     if before == 0:
         con.execute("begin")
-        con.execute(sql_text("schema"))
+        con.execute(lake_schema(sql_text("schema")) if lake else sql_text("schema"))
         con.execute("insert into schema_version values (?, ?)", [SCHEMA_VERSION, datetime.now()])
+        if lake:
+            lake_salt(con, create=True)
         con.execute("commit")
-        ensure_salt(db_path)
+        if not lake:
+            ensure_salt(db_path)
         return before
     for version in range(before + 1, SCHEMA_VERSION + 1):
         con.execute("begin")
         try:
-            con.execute(sql_text("schema"))  # tables a version adds; `if not exists` keeps the rest
+            # tables a version adds; `if not exists` keeps the rest
+            con.execute(lake_schema(sql_text("schema")) if lake else sql_text("schema"))
             MIGRATIONS[version](con, db_path)
             con.execute("insert into schema_version values (?, ?)", [version, datetime.now()])
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
-    ensure_salt(db_path)
+    if not lake:
+        ensure_salt(db_path)
     return before

@@ -40,6 +40,7 @@ from pathlib import Path
 from pipeline import i18n
 from pipeline.config import PACKAGE_DIR, project_root
 from pipeline.errors import InputError, UsageError
+from pipeline.history_target import Lake, parse_target
 from pipeline.i18n import _
 from pipeline.interrupt import Interrupted
 from pipeline.periods import Period, last_complete_month, last_complete_week
@@ -164,7 +165,7 @@ def plan(
 
     if kind not in KINDS:
         raise UsageError(_("unknown report {kind!r}: use one of {kinds}", kind=kind, kinds=", ".join(KINDS)))
-    con = connect(Path(db_path), read_only=True)
+    con = connect(db_path, read_only=True)
     try:
         known = check_stores(con, None)
         check_stores(con, list(stores))
@@ -198,7 +199,8 @@ def plan(
                 )
             period = default_period(kind, latest)
         out = Path(out_dir or reports_dir())
-        return [ReportJob(kind, scope, period, Path(db_path).resolve(), out, as_of, lang) for scope in scopes]
+        history = parse_target(db_path).resolve()
+        return [ReportJob(kind, scope, period, history, out, as_of, lang) for scope in scopes]
     finally:
         con.close()
 
@@ -487,10 +489,12 @@ def _failure_message(job: ReportJob, exc, nb) -> str:
              where=where, cell=cell if position else "", error=exc.ename, message=evalue)  # fmt: skip
 
 
-def history_name(db: Path | str) -> str:
+def history_name(db: Path | str | Lake) -> str:
     """The history as a report may name it: reports are forwarded outside the company, so the
     database file's name only, never the folders above it; for a history that is not a file
     (a URL), its scheme, host and name, never a user or password."""
+    if isinstance(db, Lake):  # a PostgreSQL connection string may hold a password
+        return f"ducklake:{db.kind}:{db.name}"
     text = str(db)
     if "://" in text:
         from urllib.parse import urlsplit
@@ -677,7 +681,8 @@ def render(
     first = date.fromisoformat(date_from) if isinstance(date_from, str) else date_from
     last = date.fromisoformat(date_to) if isinstance(date_to, str) else date_to
     job = ReportJob(
-        kind, names, Period(first, last), Path(db_path).resolve(), Path(out_dir or reports_dir()), as_of, lang
+        kind, names, Period(first, last), parse_target(db_path).resolve(), Path(out_dir or reports_dir()),
+        as_of, lang,
     )
     outcome = render_jobs([job], workers=1)
     if outcome.failed:

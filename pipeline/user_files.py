@@ -20,7 +20,9 @@ TOML_LINE = re.compile(r"at line (\d+)")
 
 def user_file(db_path: Path | str, name: str) -> Path:
     """The seller's `name` (vocabulary.toml, policies.toml, notify.toml) beside the database."""
-    return Path(db_path).resolve().parent / name
+    from pipeline.history_target import home_of, parse_target
+
+    return home_of(parse_target(db_path)) / name
 
 
 def database_path(con: duckdb.DuckDBPyConnection) -> Path | None:

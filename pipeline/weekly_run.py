@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pipeline.config import STALE_EXPORT_DAYS
 from pipeline.errors import InputError, StorageError
+from pipeline.history_target import parse_target
 from pipeline.i18n import _, label, percent
 from pipeline.periods import Period, last_complete_month, last_complete_week
 from pipeline.reports import ReportJob, render_jobs
@@ -493,7 +494,7 @@ def default_options(
 
     root = Path(exports_root or exports_dir())
     return RunOptions(
-        db_path=Path(db_path),
+        db_path=parse_target(db_path),
         exports_root=root,
         out_dir=Path(out_dir or reports_dir()),
         stores_file=root.parent / "stores.toml",

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from pipeline.errors import InputError
 from pipeline.i18n import LANGUAGES, _
 from pipeline.stores import valid_store_name
+from pipeline.user_files import user_file
 
 NOTIFY_FILE = "notify.toml"
 WEBHOOK_KINDS = ("wecom", "dingtalk", "feishu", "slack")
@@ -73,7 +74,7 @@ class NotifyConfig:
 
 
 def notify_file(db_path: Path) -> Path:
-    return Path(db_path).parent / NOTIFY_FILE
+    return user_file(db_path, NOTIFY_FILE)
 
 
 def load_notify(path: Path, environ: dict[str, str] | None = None) -> NotifyConfig | None:

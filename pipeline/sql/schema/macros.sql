@@ -16,6 +16,10 @@ create or replace temp macro parse_time(s) as nullif(greatest(timestamp '1989-12
         when s is null then null
         when s like '____.__.__ __:__' then try_strptime(s, '%Y.%m.%d %H:%M')
         when s like '____-__-__ __:__:__' then try_strptime(s, '%Y-%m-%d %H:%M:%S')
+        -- Shopify's shop-local time with its UTC offset (2024-03-14 11:48:22 -0400): the clock
+        -- time as written, which DuckDB's cast gives in 2.0 and refuses in 1.5
+        when s like '____-__-__ __:__:__ _____' and substr(s, 21, 1) in ('+', '-')
+            then try_strptime(left(s, 19), '%Y-%m-%d %H:%M:%S')
         when s like '____-__-__' then try_strptime(s, '%Y-%m-%d')
         when s like '___-__-__' then try_strptime(s, '%b-%d-%y')
         -- eBay's dates with a time (Sep-14-26 01:39:56)

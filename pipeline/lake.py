@@ -1,0 +1,225 @@
+"""Opening a DuckLake history: its extensions from their PyPI packages, the catalog attached and
+made the default, and what differs from the embedded file (no sequences or key constraints,
+conflicts between concurrent writers, the buyer-hash salt kept in the catalog).
+
+Nothing is downloaded at run time: DuckDB's own auto-install is switched off, and every
+extension is loaded from the file its `duckdb-extension-*` package installed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import random
+import re
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+
+from pipeline.errors import InputError
+from pipeline.history_target import Lake
+from pipeline.i18n import _
+
+T = TypeVar("T")
+ALIAS = "history"
+# extension name -> (import name, PyPI package)
+EXTENSIONS = {
+    "ducklake": ("duckdb_extension_ducklake", "duckdb-extension-ducklake"),
+    "sqlite_scanner": ("duckdb_extension_sqlite_scanner", "duckdb-extension-sqlite-scanner"),
+    "postgres_scanner": ("duckdb_extension_postgres_scanner", "duckdb-extension-postgres-scanner"),
+    "httpfs": ("duckdb_extension_httpfs", "duckdb-extension-httpfs"),
+}
+NO_DOWNLOADS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# What DuckLake or its catalog says when another writer committed first: the whole ingest is
+# then run again on the new state (pipeline/ingest.py).
+CONFLICT = re.compile(
+    r"database is locked|conflict|Failed to commit DuckLake|could not serialize|deadlock detected"
+    r"|duplicate key value|violates primary key|Catalog write-write",
+    re.I,
+)
+
+
+def extension_file(name: str) -> Path:
+    """The extension's file inside its installed package; a missing package is an InputError
+    that names it."""
+    module, package = EXTENSIONS[name]
+    spec = importlib.util.find_spec(module)
+    version = duckdb.__version__
+    found = spec.submodule_search_locations if spec else None
+    folder = Path(next(iter(found))) if found else None
+    path = folder / "extensions" / f"v{version}" / f"{name}.duckdb_extension" if folder else None
+    if path is None or not path.is_file():
+        raise InputError(
+            _("the DuckDB extension {name} is not installed for DuckDB {version}",
+              name=name, version=version),
+            fix=_("install the package {package}=={version} (pip install -e . installs it)",
+                  package=package, version=version),
+        )  # fmt: skip
+    return path
+
+
+def load_extensions(con: duckdb.DuckDBPyConnection, *names: str) -> None:
+    for name in names:
+        con.execute(f"load '{extension_file(name)}'")
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _s3_secret(con: duckdb.DuckDBPyConnection) -> None:
+    """Credentials from the usual AWS variables; STOREHEALTH_S3_ENDPOINT for a store that is not
+    AWS (MinIO, Ceph, a local emulator), with path-style URLs unless told otherwise."""
+    env = os.environ
+    options = {"type": "s3"}
+    pairs = (
+        ("key_id", "AWS_ACCESS_KEY_ID"), ("secret", "AWS_SECRET_ACCESS_KEY"),
+        ("session_token", "AWS_SESSION_TOKEN"),
+        ("region", "AWS_REGION" if env.get("AWS_REGION") else "AWS_DEFAULT_REGION"),
+    )  # fmt: skip
+    for option, variable in pairs:
+        if env.get(variable):
+            options[option] = env[variable]
+    endpoint = env.get("STOREHEALTH_S3_ENDPOINT")
+    if endpoint:
+        scheme, _sep, rest = endpoint.partition("://")
+        options["endpoint"] = rest if rest else endpoint
+        options["url_style"] = env.get("STOREHEALTH_S3_URL_STYLE", "path")
+        default_ssl = "false" if scheme == "http" else "true"
+        options["use_ssl"] = env.get("STOREHEALTH_S3_USE_SSL", default_ssl)
+    bare = ("type", "use_ssl")
+    body = ", ".join(f"{key} {value if key in bare else _quote(value)}" for key, value in options.items())
+    con.execute(f"create or replace temp secret storehealth_s3 ({body})")
+
+
+def _wal_catalog(path: Path) -> None:
+    """A SQLite catalog in WAL mode, so that a reader never blocks a writer's commit (in the
+    default journal mode a notebook's query makes the weekly ingest's commit fail)."""
+    with sqlite3.connect(path) as db:
+        if db.execute("pragma journal_mode").fetchone()[0].lower() != "wal":
+            db.execute("pragma journal_mode=wal")
+
+
+def open_lake(lake: Lake, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake attached as `history` and used by default, so that every
+    model's unqualified table names are the lake's."""
+    con = duckdb.connect(config=NO_DOWNLOADS)
+    try:
+        needed = ["ducklake", "sqlite_scanner" if lake.kind == "sqlite" else "postgres_scanner"]
+        if (lake.data_path or "").startswith("s3://"):
+            needed.append("httpfs")
+        load_extensions(con, *needed)
+        if "httpfs" in needed:
+            _s3_secret(con)
+        if lake.kind == "sqlite":
+            catalog = Path(lake.location)
+            if read_only and not catalog.exists():
+                raise InputError(
+                    _("there is no history database yet"), path=catalog,
+                    fix=_("ingest an export first: storehealth ingest PATH --store NAME"),
+                )  # fmt: skip
+            catalog.parent.mkdir(parents=True, exist_ok=True)
+            if lake.data_path and not lake.data_path.startswith("s3://"):
+                Path(lake.data_path).mkdir(parents=True, exist_ok=True)
+        options = []
+        if lake.data_path:
+            options.append(f"data_path {_quote(lake.data_path)}")
+        if read_only:
+            options.append("read_only")
+        attach = f"attach {_quote(lake.spec)} as {ALIAS}" + (f" ({', '.join(options)})" if options else "")
+        try:
+            con.execute(attach)
+        except duckdb.Error as exc:
+            raise InputError(
+                _("cannot open the lake {spec} ({reason})", spec=lake.spec,
+                  reason=(str(exc).splitlines() or [""])[0]),
+                fix=_("check the catalog and --data-path / STOREHEALTH_DATA_PATH (a new "
+                      "ducklake:postgres history needs one: a folder or s3://bucket/prefix)"),
+            ) from None  # fmt: skip
+        if lake.kind == "sqlite" and not read_only:
+            _wal_catalog(Path(lake.location))
+        con.execute(f"use {ALIAS}")
+        # concurrent writers: DuckLake retries a commit that does not conflict itself
+        con.execute("set ducklake_max_retry_count = 100")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def is_lake_connection(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "select type from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    return bool(row) and row[0][0] == "ducklake"
+
+
+def lake_schema(schema_sql: str) -> str:
+    """The file's schema as DuckLake takes it: no sequence and no key constraints (file ids come
+    from `next_file_id`, and every write checks its keys itself)."""
+    text = re.sub(r"(?im)^create sequence[^;]*;\s*", "", schema_sql)
+    text = re.sub(r"(?i)\s+primary key", "", text)
+    return re.sub(r"(?i)\s+unique\b", "", text)
+
+
+SECRET_TABLE = "installation_secret"
+
+
+def lake_salt(con: duckdb.DuckDBPyConnection, *, create: bool) -> str | None:
+    """The buyer-hash salt of a lake. It lives in the catalog, not in a file beside it: every
+    machine that shares the lake must hash buyers alike, and the catalog is what they share.
+    It is not a history table, so a backup or a migration to a file leaves it out as before."""
+    con.execute(f"create table if not exists {SECRET_TABLE} (key varchar not null, value varchar not null)")
+    row = con.execute(f"select value from {SECRET_TABLE} where key = 'buyer_salt'").fetchall()
+    if row:
+        return row[0][0]
+    if not create:
+        return None
+    value = secrets.token_hex(16)
+    con.execute(f"insert into {SECRET_TABLE} values ('buyer_salt', ?)", [value])
+    return value
+
+
+def set_lake_salt(con: duckdb.DuckDBPyConnection, value: str) -> None:
+    con.execute(f"create table if not exists {SECRET_TABLE} (key varchar not null, value varchar not null)")
+    con.execute(f"delete from {SECRET_TABLE} where key = 'buyer_salt'")
+    con.execute(f"insert into {SECRET_TABLE} values ('buyer_salt', ?)", [value])
+
+
+def next_file_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The next file id in a lake. The counter row is rewritten by every ingest, so two ingests
+    that overlap always conflict at commit, and the later one runs again on the new history:
+    they never both take an id, nor both insert an order that neither saw."""
+    row = con.execute(
+        "select greatest(coalesce((select max(file_id) from ingested_files), 0), "
+        "coalesce((select max(value::bigint) from settings where key = 'last_file_id'), 0)) + 1"
+    ).fetchall()
+    file_id = int(row[0][0])
+    con.execute("delete from settings where key = 'last_file_id'")
+    con.execute("insert into settings values ('last_file_id', ?)", [str(file_id)])
+    return file_id
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """A commit that lost to another writer: the same work, run again, can land."""
+    return isinstance(exc, duckdb.Error) and bool(CONFLICT.search(str(exc)))
+
+
+def with_retries(work: Callable[[], T], *, attempts: int = 30) -> T:
+    """`work` again while another writer's commit beat it: a lake's writers do not wait for
+    each other, the later one finds its transaction conflicting and runs it again."""
+    delay = 0.05
+    for attempt in range(attempts):
+        try:
+            return work()
+        except duckdb.Error as exc:
+            if not is_conflict(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(delay + random.random() * delay)
+            delay = min(delay * 1.5, 2.0)
+    raise AssertionError("unreachable")
