@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint lab bench clean requirements browser
+.PHONY: demo test lint lab bench clean requirements browser services
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,17 @@ browser:
 	else echo "the report tests need Debian's chromium and fonts-noto-cjk:" \
 		"sudo apt-get install chromium fonts-noto-cjk"; fi
 
-test: $(STAMP) browser
+# The lake tests run a real PostgreSQL server (tests/servers.py starts its own on 127.0.0.1):
+# install Debian's postgresql when missing (as root, with apt-get), else say how.
+services:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's postgresql for the lake tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else echo "the lake tests need Debian's postgresql: sudo apt-get install postgresql"; fi
+
+test: $(STAMP) browser services
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

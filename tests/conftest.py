@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from tests.servers import postgres_server, s3_server  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 # real orders, copied into the repository (tests/fixtures/olist/SOURCE.md: source and licence):
