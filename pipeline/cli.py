@@ -8,6 +8,7 @@ with warnings (`run`) or a channel failed (`notify`), 130 interrupted by Ctrl-C.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -60,6 +61,16 @@ DbOption = Annotated[
         metavar="DB",
     ),
 ]
+DataPathOption = Annotated[
+    str | None,
+    typer.Option(
+        "--data-path",
+        help=_("Where a ducklake history keeps its Parquet files: a folder or s3://bucket/prefix "
+               "(default: $STOREHEALTH_DATA_PATH; FILE.files/ beside a ducklake:sqlite catalog)."),
+        show_default=False,
+        metavar="PATH",
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help=_("Print one JSON object on stdout."))]
 AsOfOption = Annotated[
     str | None,
@@ -90,7 +101,9 @@ def _use_lang(lang: str | None, as_json: bool = False) -> None:
     set_language("en" if as_json else lang)
 
 
-def _db(db: str | None) -> HistoryTarget:
+def _db(db: str | None, data_path: str | None = None) -> HistoryTarget:
+    if data_path:  # for this process and the report kernels it starts
+        os.environ["STOREHEALTH_DATA_PATH"] = data_path
     return parse_target(db) if db is not None else default_db_path()
 
 
@@ -117,11 +130,11 @@ def _parse_moment(text: str | None, option: str = "--exported-at") -> datetime |
     return command_moment(option, text)
 
 
-def _read_history(db: str | None, read: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+def _read_history(db: HistoryTarget, read: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """Run `read` on a short-lived read-only connection, so that ingests are blocked briefly."""
     from pipeline.database import connect
 
-    con = connect(_db(db), read_only=True)
+    con = connect(db, read_only=True)
     try:
         return read(con)
     finally:
@@ -180,6 +193,7 @@ def ingest(
     as_json: JsonOption = False,
     lang: LangOption = None,
     db: DbOption = None,
+    data_path: DataPathOption = None,
 ) -> None:
     _use_lang(lang, as_json)
     from pipeline.adapters import PLATFORMS
@@ -206,7 +220,7 @@ def ingest(
     if not files:
         raise UsageError(_("no .xls, .xlsx or .csv file found in {paths}", paths=", ".join(paths)))
     spec = load_mapping(mapping) if mapping else None
-    con = connect(_db(db))
+    con = connect(_db(db, data_path))
 
     results, failures = [], []
     try:
@@ -261,13 +275,14 @@ def status(
     as_json: JsonOption = False,
     lang: LangOption = None,
     db: DbOption = None,
+    data_path: DataPathOption = None,
 ) -> None:
     _use_lang(lang, as_json)
     from pipeline.status import store_status
 
     if store is not None:
         _check_store(store)
-    report = _read_history(db, lambda con: store_status(con, store=store))
+    report = _read_history(_db(db, data_path), lambda con: store_status(con, store=store))
     if store is not None and not report["stores"]:
         raise InputError(_("no store named {store!r} in the history", store=store),
                          fix=_("run status without --store"))  # fmt: skip
@@ -297,6 +312,7 @@ def vocabulary_list(
     as_json: JsonOption = False,
     lang: LangOption = None,
     db: DbOption = None,
+    data_path: DataPathOption = None,
 ) -> None:
     """List every unknown raw value with its kind, platform, order count and an example order."""
     if context.invoked_subcommand is not None:
@@ -305,8 +321,8 @@ def vocabulary_list(
     from pipeline.user_files import VOCABULARY_NAME, user_file
     from pipeline.vocabulary_file import unknown_values
 
-    unknown = _read_history(db, unknown_values)
-    path = user_file(_db(db), VOCABULARY_NAME)
+    unknown = _read_history(_db(db, data_path), unknown_values)
+    path = user_file(_db(db, data_path), VOCABULARY_NAME)
     if as_json:
         _print_json({"vocabulary_file": str(path), "unknown_values": unknown})
         return
@@ -335,22 +351,23 @@ def vocabulary_add(
     ] = None,
     lang: LangOption = None,
     db: DbOption = None,
+    data_path: DataPathOption = None,
 ) -> None:
     _use_lang(lang)
     from pipeline.database import connect
     from pipeline.user_files import VOCABULARY_NAME, user_file
     from pipeline.vocabulary_file import KIND_OF, add_alias, default_platform, unknown_values
 
-    path = user_file(_db(db), VOCABULARY_NAME)
+    path = user_file(_db(db, data_path), VOCABULARY_NAME)
     kind = KIND_OF.get(kind, kind)
     if platform is None:
-        seen = _read_history(db, unknown_values) if _db(db).exists() else []
+        seen = _read_history(_db(db, data_path), unknown_values) if _db(db, data_path).exists() else []
         platform = default_platform(kind, raw, seen)
     line = add_alias(path, kind, raw, code, platform)
     err.print(_("{file}: [{kind}.{platform}] {line}", file=path, kind=kind, platform=platform,
                 line=line), soft_wrap=True, markup=False)  # fmt: skip
-    if _db(db).exists():
-        connect(_db(db)).close()  # interprets the history by it now, and says what changed
+    if _db(db, data_path).exists():
+        connect(_db(db, data_path)).close()  # interprets the history by it now, and says what changed
 
 
 def _parse_day(option: str, text: str) -> date:
@@ -411,6 +428,7 @@ def metrics(
     as_json: JsonOption = False,
     lang: LangOption = None,
     db: DbOption = None,
+    data_path: DataPathOption = None,
 ) -> None:
     _use_lang(lang, as_json)
     from pipeline import cli_metrics as views
@@ -454,7 +472,7 @@ def metrics(
             show = partial(print_metrics, views.readable_details(con, query))
         return show, stores_behind(con, query.stores, last)
 
-    show, behind = _read_history(db, read)
+    show, behind = _read_history(_db(db, data_path), read)
     for name, latest in behind:
         err.print(
             _("warning: {store}: the latest export is from {day}; figures for the days after it are "
@@ -542,6 +560,7 @@ def report(
         ),
     ] = None,
     db: DbOption = None,
+    data_path: DataPathOption = None,
 ) -> None:
     _use_lang(lang)
     from pipeline.reports import parse_period, plan
@@ -551,7 +570,8 @@ def report(
     period = parse_period(week=week, month=month, date_from=date_from, date_to=date_to)
     _check_out(out_dir)
     jobs = plan(
-        kind, stores=store or [], all_stores=all_stores, period=period, db_path=_db(db), out_dir=out_dir,
+        kind, stores=store or [], all_stores=all_stores, period=period, db_path=_db(db, data_path),
+        out_dir=out_dir,
         as_of=_parse_moment(as_of, "--as-of"),
     )
     outcome = _render_reports(jobs)
@@ -606,6 +626,7 @@ def demo(
         ),
     ] = None,
     db: DbOption = None,
+    data_path: DataPathOption = None,
 ) -> None:
     from pipeline.config import exports_dir
     from pipeline.database import connect
@@ -618,7 +639,7 @@ def demo(
     with err.status(_("writing demo exports")):
         written = write_demo_exports(root)
     err.print(_("wrote {count} demo exports under {folder}", count=len(written), folder=root))
-    con = connect(_db(db))
+    con = connect(_db(db, data_path))
     try:
         for store, path in written:
             result = ingest_file(con, path, store=store)
@@ -637,7 +658,7 @@ def demo(
     jobs = [
         job
         for kind in ("weekly", "review", "cluster")
-        for job in plan(kind, all_stores=True, db_path=_db(db), out_dir=out_dir, as_of=DEMO_TODAY)
+        for job in plan(kind, all_stores=True, db_path=_db(db, data_path), out_dir=out_dir, as_of=DEMO_TODAY)
     ]
     outcome = _render_reports(jobs)
     if outcome.index is not None:
@@ -682,6 +703,7 @@ def run(
     as_json: JsonOption = False,
     lang: LangOption = None,
     db: DbOption = None,
+    data_path: DataPathOption = None,
 ) -> None:
     _use_lang(lang, as_json)
     from pipeline.i18n import locale_language
@@ -694,7 +716,7 @@ def run(
         run_today = _parse_day("--today", today) if today else None
         _check_out(out_dir)
         options = default_options(
-            db_path=_db(db), exports_root=exports, out_dir=out_dir, today=run_today,
+            db_path=_db(db, data_path), exports_root=exports, out_dir=out_dir, today=run_today,
             week=week_period, month=month_period, dry_run=dry_run,
             lang=lang or locale_language(),  # reports in the readers' language, even with --json
         )  # fmt: skip
@@ -728,19 +750,21 @@ def notify(
     as_json: JsonOption = False,
     lang: LangOption = None,
     db: DbOption = None,
+    data_path: DataPathOption = None,
 ) -> None:
     _use_lang(lang, as_json)
     from pipeline.notify.config import notify_file
     from pipeline.notify.deliver import channel_list, send_test_messages
 
-    config, outcomes = (send_test_messages if test else channel_list)(_db(db))
+    history = _db(db, data_path)
+    config, outcomes = (send_test_messages if test else channel_list)(history)
     warnings = config.warnings if config else []
     for warning in warnings:
         err.print(_("warning: {warning}", warning=warning), markup=False, soft_wrap=True)
     if as_json:
-        _print_json({"file": str(notify_file(_db(db))), "channels": outcomes, "warnings": warnings})
+        _print_json({"file": str(notify_file(history)), "channels": outcomes, "warnings": warnings})
     else:
-        print_channels(outcomes, tested=test, missing_file=None if config else notify_file(_db(db)))
+        print_channels(outcomes, tested=test, missing_file=None if config else notify_file(history))
     raise typer.Exit(3 if any(o.get("error") for o in outcomes) else 0)
 
 
@@ -760,11 +784,12 @@ def backup(
     ],
     as_json: JsonOption = False,
     db: DbOption = None,
+    data_path: DataPathOption = None,
 ) -> None:
     from pipeline.backup import backup as write_backup
 
-    path = _db(db)
-    summary = _read_history(db, lambda con: write_backup(con, path, folder))
+    path = _db(db, data_path)
+    summary = _read_history(_db(db, data_path), lambda con: write_backup(con, path, folder))
     if as_json:
         _print_json({"folder": str(summary.folder), "schema_version": summary.schema_version,
                      "rows": summary.rows})  # fmt: skip
@@ -790,17 +815,18 @@ def restore(
     ] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
+    data_path: DataPathOption = None,
 ) -> None:
     from pipeline.backup import restore as load_backup
 
-    rows, warnings = load_backup(folder, _db(db), force=force)
+    rows, warnings = load_backup(folder, _db(db, data_path), force=force)
     for warning in warnings:
         err.print(_("warning: {warning}", warning=warning), markup=False, soft_wrap=True)
     if as_json:
-        _print_json({"database": str(_db(db)), "rows": rows, "warnings": warnings})
+        _print_json({"database": str(_db(db, data_path)), "rows": rows, "warnings": warnings})
         return
     err.print(_("restored {rows} rows in {tables} tables into {database}", rows=sum(rows.values()),
-                tables=len(rows), database=_db(db)), markup=False)  # fmt: skip
+                tables=len(rows), database=_db(db, data_path)), markup=False)  # fmt: skip
 
 
 def main() -> None:
