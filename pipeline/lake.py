@@ -94,7 +94,7 @@ def _s3_secret(con: duckdb.DuckDBPyConnection) -> None:
         options["use_ssl"] = env.get("STOREHEALTH_S3_USE_SSL", default_ssl)
     bare = ("type", "use_ssl")
     body = ", ".join(f"{key} {value if key in bare else _quote(value)}" for key, value in options.items())
-    con.execute(f"create or replace temp secret storehealth_s3 ({body})")
+    con.execute(f"create or replace temporary secret storehealth_s3 ({body})")
 
 
 def _wal_catalog(path: Path) -> None:
@@ -110,12 +110,10 @@ def open_lake(lake: Lake, *, read_only: bool = False) -> duckdb.DuckDBPyConnecti
     model's unqualified table names are the lake's."""
     con = duckdb.connect(config=NO_DOWNLOADS)
     try:
-        needed = ["ducklake", "sqlite_scanner" if lake.kind == "sqlite" else "postgres_scanner"]
-        if (lake.data_path or "").startswith("s3://"):
-            needed.append("httpfs")
-        load_extensions(con, *needed)
-        if "httpfs" in needed:
-            _s3_secret(con)
+        # httpfs always: a catalog may keep its data in S3 without --data-path saying so
+        scanner = "sqlite_scanner" if lake.kind == "sqlite" else "postgres_scanner"
+        load_extensions(con, "ducklake", scanner, "httpfs")
+        _s3_secret(con)
         if lake.kind == "sqlite":
             catalog = Path(lake.location)
             if read_only and not catalog.exists():
