@@ -295,8 +295,7 @@ def _stage(
 ) -> None:
     con.register("raw_export", raw.table)
     if is_lake_connection(con):  # every lake ingest claims the counter, reprocessing too
-        claimed = next_file_id(con)
-        file_id = claimed if file_id is None else file_id
+        file_id = next_file_id(con, reuse=file_id)
     elif file_id is None:
         file_id = con.execute("select nextval('ingested_file_ids')").fetchall()[0][0]
     con.execute(

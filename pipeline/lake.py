@@ -189,17 +189,19 @@ def set_lake_salt(con: duckdb.DuckDBPyConnection, value: str) -> None:
     con.execute(f"insert into {SECRET_TABLE} values ('buyer_salt', ?)", [value])
 
 
-def next_file_id(con: duckdb.DuckDBPyConnection) -> int:
-    """The next file id in a lake. The counter row is rewritten by every ingest, so two ingests
-    that overlap always conflict at commit, and the later one runs again on the new history:
-    they never both take an id, nor both insert an order that neither saw."""
+def next_file_id(con: duckdb.DuckDBPyConnection, *, reuse: int | None = None) -> int:
+    """The next file id in a lake (or `reuse`, a file read again). The counter row is rewritten
+    by every ingest, so two ingests that overlap always conflict at commit, and the later one
+    runs again on the new history: they never both take an id, nor both insert an order that
+    neither saw. A file read again leaves the counter's value as it was."""
     row = con.execute(
         "select greatest(coalesce((select max(file_id) from ingested_files), 0), "
-        "coalesce((select max(value::bigint) from settings where key = 'last_file_id'), 0)) + 1"
+        "coalesce((select max(value::bigint) from settings where key = 'last_file_id'), 0))"
     ).fetchall()
-    file_id = int(row[0][0])
+    last = int(row[0][0])
+    file_id = last + 1 if reuse is None else reuse
     con.execute("delete from settings where key = 'last_file_id'")
-    con.execute("insert into settings values ('last_file_id', ?)", [str(file_id)])
+    con.execute("insert into settings values ('last_file_id', ?)", [str(max(last, file_id))])
     return file_id
 
 

@@ -127,10 +127,22 @@ def ebay_row(
     }  # fmt: skip
 
 
-def table_contents(db: Path, *, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+def open_read_only(db: Path | str) -> duckdb.DuckDBPyConnection:
+    """The history's own tables, read-only, as another process would read them: a DuckDB file,
+    or a lake (`ducklake:...`) attached by itself, without storehealth's connection setup."""
+    from pipeline.history_target import Lake, parse_target
+    from pipeline.lake import open_lake
+
+    target = parse_target(str(db))
+    if isinstance(target, Lake):
+        return open_lake(target, read_only=True)
+    return duckdb.connect(str(db), read_only=True)
+
+
+def table_contents(db: Path | str, *, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
     """Every table of a history file (but `skip`) with all its rows in a stable order, read
     read-only as another process would: to compare a history before and after."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_read_only(db)
     try:
         names = [
             row[0]

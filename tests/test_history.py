@@ -14,6 +14,7 @@ import pytest
 
 from tests.builders import ALI_HEADERS, ali_row, table_contents, write_ali, write_rows
 from tests.builders import ali_row as ali_order
+from tests.conftest import BACKENDS, history_on
 
 # Order ids as AliExpress writes them.
 A1, A2, A3, A4, A5, A6, A7 = (f"810000000000000{n}" for n in range(1, 8))
@@ -74,6 +75,12 @@ def write_ali_without(path: Path, rows: list[list[str]], drop: set[str]) -> Path
     """An AliExpress export lacking some columns (older exports have no reason columns)."""
     keep = [i for i, h in enumerate(ALI_HEADERS) if h not in drop]
     return write_rows(path, [ALI_HEADERS[i] for i in keep], [[r[i] for i in keep] for r in rows])
+
+
+@pytest.fixture(params=BACKENDS)
+def db_path(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch) -> Path | str:
+    """Every history rule holds on each backend: the file, and a lake on either catalog."""
+    return history_on(request.param, request, tmp_path, monkeypatch)
 
 
 # --- re-ingesting -------------------------------------------------------------------------------
