@@ -64,10 +64,16 @@ class Lake:
         return self.home / name
 
     def __str__(self) -> str:
-        return self.spec
+        """The spec as messages show it: a PostgreSQL password never reaches a terminal or a log."""
+        return redact(self.spec)
 
 
 HistoryTarget = Path | Lake
+
+
+def redact(text: str) -> str:
+    """`text` with any PostgreSQL password masked (a conninfo, or an error that quotes one)."""
+    return re.sub(r"(password\s*=\s*)[^\s\"']+", r"\1***", text, flags=re.I)
 
 
 def is_lake(target: object) -> bool:

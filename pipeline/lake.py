@@ -22,7 +22,7 @@ from typing import TypeVar
 import duckdb
 
 from pipeline.errors import InputError
-from pipeline.history_target import Lake
+from pipeline.history_target import Lake, redact
 from pipeline.i18n import _
 
 T = TypeVar("T")
@@ -48,7 +48,10 @@ def extension_file(name: str) -> Path:
     """The extension's file inside its installed package; a missing package is an InputError
     that names it."""
     module, package = EXTENSIONS[name]
-    spec = importlib.util.find_spec(module)
+    try:
+        spec = importlib.util.find_spec(module)
+    except ImportError:
+        spec = None
     version = duckdb.__version__
     found = spec.submodule_search_locations if spec else None
     folder = Path(next(iter(found))) if found else None
@@ -133,9 +136,14 @@ def open_lake(lake: Lake, *, read_only: bool = False) -> duckdb.DuckDBPyConnecti
         try:
             con.execute(attach)
         except duckdb.Error as exc:
+            if read_only and "does not exist" in str(exc):
+                raise InputError(
+                    _("there is no history database yet"), path=str(lake),
+                    fix=_("ingest an export first: storehealth ingest PATH --store NAME"),
+                ) from None  # fmt: skip
             raise InputError(
-                _("cannot open the lake {spec} ({reason})", spec=lake.spec,
-                  reason=(str(exc).splitlines() or [""])[0]),
+                _("cannot open the lake {spec} ({reason})", spec=str(lake),
+                  reason=redact((str(exc).splitlines() or [""])[0])),
                 fix=_("check the catalog and --data-path / STOREHEALTH_DATA_PATH (a new "
                       "ducklake:postgres history needs one: a folder or s3://bucket/prefix)"),
             ) from None  # fmt: skip

@@ -141,7 +141,8 @@ class ReportJob:
             "stores": ",".join(self.stores),
             "date_from": self.period.first.isoformat(),
             "date_to": self.period.last.isoformat(),
-            "db_path": str(self.db_path),
+            # a lake's whole spec (str() masks a password); the HTML shows no code cells
+            "db_path": self.db_path.spec if isinstance(self.db_path, Lake) else str(self.db_path),
             "as_of": self.as_of.isoformat(timespec="minutes") if self.as_of else "",
             "lang": self.lang,
         }
