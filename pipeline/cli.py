@@ -104,7 +104,7 @@ def _use_lang(lang: str | None, as_json: bool = False) -> None:
 def _db(db: str | None, data_path: str | None = None) -> HistoryTarget:
     if data_path:  # for this process and the report kernels it starts
         os.environ["STOREHEALTH_DATA_PATH"] = data_path
-    return parse_target(db) if db is not None else default_db_path()
+    return parse_target(db if db is not None else default_db_path())
 
 
 def _check_out(out_dir: Path | None) -> None:

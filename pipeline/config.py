@@ -20,15 +20,10 @@ def project_root() -> Path:
     return Path.cwd()
 
 
-def default_db_path():  # -> pipeline.history_target.HistoryTarget
-    """`STOREHEALTH_DB` when set (a file, ducklake:sqlite:FILE or ducklake:postgres:CONNINFO),
-    else `data/storehealth.duckdb` in the project."""
-    from pipeline.history_target import parse_target
-
-    env = os.environ.get("STOREHEALTH_DB")
-    if env:
-        return parse_target(env)
-    return project_root() / "data" / "storehealth.duckdb"
+def default_db_path() -> Path | str:
+    """`STOREHEALTH_DB` when set (a file, or ducklake:sqlite:FILE / ducklake:postgres:CONNINFO,
+    which `history_target.parse_target` reads), else `data/storehealth.duckdb` in the project."""
+    return os.environ.get("STOREHEALTH_DB") or project_root() / "data" / "storehealth.duckdb"
 
 
 def exports_dir() -> Path:

@@ -9,8 +9,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+import pipeline.notify.send as send
 from pipeline.i18n import _, language
-from pipeline.notify import send
 from pipeline.notify.config import Email
 from pipeline.notify.formats import html_text, plain_text
 from pipeline.notify.message import Message
