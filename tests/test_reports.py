@@ -931,3 +931,35 @@ def test_chromium_draws_the_chinese_report_with_cjk_glyphs(rendered_zh: dict, tm
         # measured 0.83-0.91 when this test was written
         assert 1 - both / either > 0.6, (box, 1 - both / either)
     print(f"screenshot: {shots['with CJK fonts'][0]}")
+
+
+# --- the same reports from a lake ----------------------------------------------------------------
+
+
+def test_a_lake_history_renders_the_same_figures(history: Path, rendered: dict, tmp_path: Path) -> None:
+    """The demo history in a DuckLake (SQLite catalog): its reports show the file's figures, chart
+    by chart and tile by tile, rendered by real kernels reading the lake."""
+    from pipeline.history_target import parse_target
+
+    lake = parse_target(f"ducklake:sqlite:{tmp_path / 'team.sqlite'}")
+    con = connect(lake)
+    try:
+        for store, path in write_demo_exports(tmp_path / "exports"):
+            ingest_file(con, path, store=store)
+        ingest_file(con, _xss_export(tmp_path / "xss.xlsx"), store="xss-shop")
+    finally:
+        con.close()
+    out = tmp_path / "reports"
+    jobs = [
+        ReportJob("weekly", ("ali-main",), WEEK, lake, out, DEMO_TODAY),
+        ReportJob("cluster", (), MONTH, lake, out, DEMO_TODAY),
+    ]
+    outcome = reports.render_jobs(jobs)
+    assert [str(e) for _, e in outcome.failed] == []
+    from_lake = {f"{r.job.kind}/{r.job.scope}": r.path for r in outcome.rendered}
+    for key in ("weekly/ali-main", "cluster/all"):
+        lake_page, file_page = page(from_lake[key]), page(rendered[key])
+        assert figures(lake_page) == figures(file_page) and len(figures(file_page)) >= 2
+        assert tiles(lake_page) == tiles(file_page)
+        assert "ducklake:sqlite:team.sqlite" in lake_page  # where its figures come from, no folders
+        assert str(tmp_path) not in lake_page
