@@ -14,6 +14,7 @@ import random
 import re
 import secrets
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -119,6 +120,9 @@ def open_lake(lake: Lake, *, read_only: bool = False) -> duckdb.DuckDBPyConnecti
     model's unqualified table names are the lake's."""
     con = duckdb.connect(config=NO_DOWNLOADS)
     try:
+        # an in-memory DuckDB spills to ./.tmp: the folder a command was started from is no place
+        spill = Path(tempfile.gettempdir()) / f"storehealth-spill-{os.getuid()}"
+        con.execute(f"set temp_directory = {_quote(str(spill))}")
         scanner = "sqlite_scanner" if lake.kind == "sqlite" else "postgres_scanner"
         load_extensions(con, "ducklake", scanner)
         if (lake.data_path or "").startswith("s3://") or os.environ.get("STOREHEALTH_S3_ENDPOINT"):
