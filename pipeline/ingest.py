@@ -18,7 +18,7 @@ from pipeline.damaged_ids import refuse_damaged_ids
 from pipeline.errors import InputError, StorageError, UsageError
 from pipeline.i18n import _
 from pipeline.lake import is_lake_connection, next_file_id, with_retries
-from pipeline.models import build_model, build_view, drop_models, run_statement, sql_text
+from pipeline.models import build_model, build_view, drop_models, run_statement, select_row
 from pipeline.readers import SUPPORTED_SUFFIXES, read_sheets
 from pipeline.reinterpret import rebuild_current, reinterpret
 from pipeline.store_names import lookalike_warning
@@ -482,16 +482,8 @@ def _set_export_time(
     source = "given"
     if exported_at is None:
         source = "latest event in file"
-        exported_at = con.execute(
-            "select max(greatest(created_at, coalesce(paid_at, created_at), "
-            "coalesce(shipped_at, created_at), coalesce(received_at, created_at), "
-            "coalesce(closed_at, created_at))) from int_export_orders"
-        ).fetchone()[0]
-    con.execute(
-        "update ingest_context set exported_at = ?, "
-        "seen_key = strftime(?::timestamp, '%Y%m%d%H%M%S') || '|' || sha256",
-        [exported_at, exported_at],
-    )
+        exported_at = select_row(con, "ingest_export_time")[0]
+    run_statement(con, "ingest_context_export_time", {"exported_at": exported_at})
     result.exported_at = exported_at
     result.exported_at_source = source
 
@@ -508,13 +500,10 @@ def _merge(con: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
     build_model(con, "orders_to_rebuild", source="merge_orders_to_rebuild")
     rebuild_current(con)
     run_statement(con, "orders_current_seen_again")
-    counts = con.execute(sql_text("merge_counts")).fetchone()
+    result.orders, result.new, result.updated = select_row(con, "merge_counts")
     drop_models(con, "merge_current_before", "orders_new", "orders_to_rebuild")
-    result.orders, result.new, result.updated = counts
     result.unchanged = result.orders - result.new - result.updated
-    result.first_order_date, result.last_order_date = con.execute(
-        "select min(created_at)::date, max(created_at)::date from int_export_orders"
-    ).fetchone()
+    result.first_order_date, result.last_order_date = select_row(con, "ingest_order_dates")
 
 
 def _forget_own_states(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -522,13 +511,7 @@ def _forget_own_states(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     them back, as the file reads now), so that a state read differently this time does not stand
     beside the old one at the same export time. An order the file held before must still be in
     it: a row that landed once and is rejected now would leave its order without a state."""
-    lost = con.execute(
-        "select snapshots.order_id from order_snapshots snapshots, ingest_context c "
-        "where snapshots.platform = c.platform and snapshots.store = c.store "
-        "and snapshots.first_file_id = c.file_id and snapshots.last_file_id = c.file_id "
-        "and snapshots.order_id not in (select order_id from int_export_orders) "
-        "order by 1 limit 1"
-    ).fetchone()
+    lost = select_row(con, "order_snapshots_only_this_file")
     if lost:
         why = con.execute(
             "select reason from export_rejects where order_id = ? limit 1", [lost[0]]
@@ -540,11 +523,7 @@ def _forget_own_states(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             fix=_("put back what vocabulary.toml (beside the history database) had for it, then run "
                   "the command again"),
         )  # fmt: skip
-    con.execute(
-        "delete from order_snapshots using ingest_context c "
-        "where order_snapshots.platform = c.platform and order_snapshots.store = c.store "
-        "and order_snapshots.first_file_id = c.file_id and order_snapshots.last_file_id = c.file_id"
-    )
+    run_statement(con, "order_snapshots_forget_this_file")
 
 
 def _remember_mapping(con: duckdb.DuckDBPyConnection, store: str, mapping: Mapping) -> bool:
@@ -567,28 +546,13 @@ def _remember_mapping(con: duckdb.DuckDBPyConnection, store: str, mapping: Mappi
 
 def _record(con: duckdb.DuckDBPyConnection, raw, result: IngestResult, sha: str, *, replace: bool) -> None:
     if replace:  # a reprocessed file: its record and its rejected rows are those of this reading
-        file_id = con.execute("select file_id from ingest_context").fetchone()[0]
-        con.execute("delete from rejected_rows where file_id = ?", [file_id])
-        con.execute("delete from ingested_files where file_id = ?", [file_id])
-    con.execute(
-        "insert into ingested_files select file_id, ?, ?, platform, store, ?, ?, ?, ?, ?, ?, "
-        "?, ?, exported_at, ?, ?, timezone from ingest_context",
-        [
-            str(raw.path),
-            sha,
-            result.rows_read,
-            result.orders,
-            result.new,
-            result.updated,
-            result.unchanged,
-            result.rejected,
-            result.first_order_date,
-            result.last_order_date,
-            result.exported_at_source,
-            datetime.now(),
-        ],
-    )
-    con.execute(
-        "insert into rejected_rows select (select file_id from ingest_context), sheet, "
-        "row_number, order_id, reason from export_rejects"
-    )
+        run_statement(con, "rejected_rows_forget_this_file")
+        run_statement(con, "ingested_files_forget_this_file")
+    run_statement(con, "ingested_files_record", {
+        "path": str(raw.path), "sha256": sha, "rows_read": result.rows_read,
+        "orders_in_file": result.orders, "rows_new": result.new, "rows_updated": result.updated,
+        "rows_unchanged": result.unchanged, "rows_rejected": result.rejected,
+        "first_order_date": result.first_order_date, "last_order_date": result.last_order_date,
+        "exported_at_source": result.exported_at_source, "ingested_at": datetime.now(),
+    })  # fmt: skip
+    run_statement(con, "rejected_rows_record")

@@ -48,6 +48,13 @@ def drop_models(con: duckdb.DuckDBPyConnection, *names: str) -> None:
         con.execute(f"drop table if exists {name}")
 
 
-def run_statement(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """A model that is a statement (insert, update, delete) rather than a select."""
-    con.execute(sql_text(name))
+def run_statement(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> None:
+    """A model that is a statement (insert, update, delete) rather than a select; `params` are
+    its `$name` parameters."""
+    con.execute(sql_text(name), params or {})
+
+
+def select_row(con: duckdb.DuckDBPyConnection, name: str) -> tuple | None:
+    """The one row of a small select model (a count, a range), or None when it has none."""
+    rows = con.execute(sql_text(name)).fetchall()
+    return rows[0] if rows else None

@@ -1,0 +1,3 @@
+-- History: a file read again: its rejected rows are those of this reading.
+delete from rejected_rows
+where file_id = (select file_id from ingest_context)
