@@ -21,8 +21,10 @@ from pathlib import Path
 import duckdb
 
 from pipeline.errors import InputError
+from pipeline.history_target import HistoryTarget, Lake, is_lake
 from pipeline.i18n import _
 from pipeline.ingest import file_sha256
+from pipeline.lake import SECRET_TABLE
 from pipeline.salt import read_salt, salt_path, write_salt
 
 MANIFEST = "manifest.json"
@@ -47,7 +49,7 @@ def _fingerprint(salt: str | None) -> str | None:
     return None if salt is None else hashlib.sha256(("fingerprint|" + salt).encode()).hexdigest()[:16]
 
 
-def backup(con: duckdb.DuckDBPyConnection, db_path: Path, folder: Path) -> BackupSummary:
+def backup(con: duckdb.DuckDBPyConnection, db_path: HistoryTarget, folder: Path) -> BackupSummary:
     """Write every table to `folder` (which must not exist yet) from one consistent snapshot."""
     from pipeline.migrations import schema_version
 
@@ -78,7 +80,7 @@ def backup(con: duckdb.DuckDBPyConnection, db_path: Path, folder: Path) -> Backu
             "schema_version": version,
             "created_at": datetime.now().isoformat(timespec="seconds"),
             "source": str(db_path),
-            "salt_fingerprint": _fingerprint(read_salt(db_path)),
+            "salt_fingerprint": _fingerprint(_history_salt(con, db_path)),
             "tables": tables,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -89,6 +91,17 @@ def backup(con: duckdb.DuckDBPyConnection, db_path: Path, folder: Path) -> Backu
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BackupSummary(folder, rows, version)
+
+
+def _history_salt(con: duckdb.DuckDBPyConnection, db_path: HistoryTarget) -> str | None:
+    """The buyer-hash salt: a lake keeps it in its catalog, a file in the file beside it."""
+    if not is_lake(db_path):
+        return read_salt(Path(db_path))
+    try:
+        row = con.execute(f"select value from {SECRET_TABLE} where key = 'buyer_salt'").fetchall()
+    except duckdb.CatalogException:  # a lake made before it kept one
+        return None
+    return row[0][0] if row else None
 
 
 def _quoted(path: Path) -> str:
@@ -128,13 +141,17 @@ def read_manifest(folder: Path) -> dict:
     return manifest
 
 
-def restore(folder: Path, db_path: Path, *, force: bool = False) -> tuple[dict[str, int], list[str]]:
+def restore(
+    folder: Path, db_path: HistoryTarget, *, force: bool = False
+) -> tuple[dict[str, int], list[str]]:
     """Rebuild the database at `db_path` from a backup; returns the row counts and warnings.
 
     The new database is built beside the target and swapped in only when every table's row
     count matches the manifest; with `force`, the database it replaces is kept as `.before-restore`.
     All along it holds the target as its writer (`writer_lock`), so that an ingest running there
     finishes first and one starting waits: the file is never swapped under a command using it.
+    A lake is restored through a file built in a temporary folder, then migrated into it in
+    one transaction (its snapshots keep what it held before).
     """
     from pipeline.database import writer_lock
     from pipeline.migrations import SCHEMA_VERSION
@@ -147,6 +164,8 @@ def restore(folder: Path, db_path: Path, *, force: bool = False) -> tuple[dict[s
             path=folder,
             fix=_("upgrade storehealth, then restore"),
         )
+    if isinstance(db_path, Lake):
+        return _restore_into_lake(folder, manifest, db_path, force=force)
     db_path = Path(db_path)
     if db_path.exists() and not force:
         raise InputError(
@@ -215,6 +234,55 @@ def _restore_locked(
     if salt_path(building).exists():
         os.replace(salt_path(building), salt_path(db_path))
     return rows, warnings
+
+
+def _restore_into_lake(
+    folder: Path, manifest: dict, lake: Lake, *, force: bool
+) -> tuple[dict[str, int], list[str]]:
+    """Restore into a file in a temporary folder, then migrate it into the lake (with the
+    lake's own salt when it has one, as a file keeps the salt beside it)."""
+    from pipeline.database import connect
+    from pipeline.migrate import migrate
+
+    salt_now, ingested = _lake_state(lake)
+    if ingested and not force:
+        raise InputError(
+            _("a history database is already there"),
+            path=str(lake),
+            fix=_("restore to another --db, or add --force to replace what the lake holds (its "
+                  "snapshots keep it until they expire)"),
+        )  # fmt: skip
+    warnings: list[str] = []
+    salt_then = manifest.get("salt_fingerprint")
+    salt_inside = manifest["schema_version"] < 2
+    if not salt_inside and salt_then and _fingerprint(salt_now) != salt_then:
+        warnings.append(
+            _("the buyer-hash salt of this lake is not the one the backup was made with: buyers seen "
+              "from now on will not match earlier ones")
+        )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="storehealth-restore-") as scratch:
+        building = Path(scratch) / "restored.duckdb"
+        if salt_now is not None and not salt_inside:
+            write_salt(building, salt_now)
+        rows = _load(folder, manifest, building, connect)
+        migrate(building, lake, force=True)
+    return rows, warnings
+
+
+def _lake_state(lake: Lake) -> tuple[str | None, int]:
+    """The lake's salt and how many files it holds; nothing for a lake not made yet."""
+    from pipeline.database import connect
+
+    if not lake.exists():
+        return None, 0
+    try:
+        con = connect(lake, read_only=True, interpret=False)
+    except InputError:  # no history there yet
+        return None, 0
+    try:
+        return _history_salt(con, lake), con.execute("select count(*) from ingested_files").fetchone()[0]
+    finally:
+        con.close()
 
 
 def _holds_history(con: duckdb.DuckDBPyConnection) -> bool:

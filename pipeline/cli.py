@@ -829,6 +829,105 @@ def restore(
                 tables=len(rows), database=_db(db, data_path)), markup=False)  # fmt: skip
 
 
+@app.command(
+    help=_(
+        "Copy the whole history to another backend, file to lake and back, then check that every\n"
+        "table is equal on both sides (row counts and checksums).\n"
+        "\n"
+        "The copy is one transaction: stopped halfway, the target holds nothing of it. The source\n"
+        "is left as it was.\n"
+        "\n"
+        "Example: storehealth migrate --to ducklake:sqlite:data/team.sqlite"
+    )
+)
+def migrate(
+    to: Annotated[
+        str,
+        typer.Option("--to", help=_("The target history: a .duckdb file, ducklake:sqlite:FILE or "
+                                    "ducklake:postgres:CONNINFO."), show_default=False, metavar="DB"),
+    ],
+    to_data_path: Annotated[
+        str | None,
+        typer.Option("--to-data-path", help=_("Where the target lake keeps its Parquet files: a folder or "
+                                              "s3://bucket/prefix."), show_default=False, metavar="PATH"),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help=_("Replace everything the target history holds."))
+    ] = False,
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+    db: DbOption = None,
+    data_path: DataPathOption = None,
+) -> None:
+    _use_lang(lang, as_json)
+    from pipeline.migrate import migrate as copy_history
+
+    target = parse_target(to, data_path=to_data_path)  # before --data-path, which is the source's
+    source = _db(db, data_path)
+    summary = copy_history(source, target, force=force,
+                           progress=lambda m: err.print(m, markup=False, soft_wrap=True))  # fmt: skip
+    if as_json:
+        _print_json(summary.as_dict())
+        return
+    for table, entry in summary.tables.items():
+        out.print(_("{table}: {rows} rows, checksum {checksum}", table=table, rows=entry["rows"],
+                    checksum=entry["checksum"]), markup=False)  # fmt: skip
+    err.print(_("copied {rows} rows in {tables} tables from {source} to {target} in {seconds} s; every "
+                "table is equal on both sides", rows=summary.as_dict()["rows"], tables=len(summary.tables),
+                source=summary.source, target=summary.target, seconds=round(summary.seconds, 1)),
+              markup=False, soft_wrap=True)  # fmt: skip
+
+
+@app.command(
+    help=_(
+        "Upkeep of the history: on a lake, rewrite and merge its small Parquet files, expire\n"
+        "snapshots older than the retention and delete the files nothing uses any more; on a\n"
+        "file, a checkpoint. storehealth run does it weekly on a lake.\n"
+        "\n"
+        "Example: storehealth maintain --keep-days 30"
+    )
+)
+def maintain(
+    keep_days: Annotated[
+        int | None,
+        typer.Option("--keep-days", min=0, help=_("Keep snapshots this many days for time travel (default: "
+                                                  "$STOREHEALTH_KEEP_DAYS, else 30)."), show_default=False),
+    ] = None,
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+    db: DbOption = None,
+    data_path: DataPathOption = None,
+) -> None:
+    _use_lang(lang, as_json)
+    from pipeline.maintain import maintain as upkeep
+
+    summary = upkeep(_db(db, data_path), keep_days=keep_days)
+    if as_json:
+        _print_json(summary.as_dict())
+        return
+    print_maintenance(summary)
+
+
+def print_maintenance(summary: object) -> None:
+    """What maintain did, in one or two lines on standard output."""
+    if summary.backend == "file":
+        out.print(_("checkpointed the history file: {before} bytes before, {after} after",
+                    before=summary.bytes_before, after=summary.bytes_after), markup=False)  # fmt: skip
+        return
+    out.print(
+        _("{rewritten} files rewritten, {merged} merged; {snapshots} snapshots older than {days} days "
+          "expired; {deleted} old and {orphans} orphaned files deleted",
+          rewritten=summary.files_rewritten, merged=summary.files_merged,
+          snapshots=summary.snapshots_expired, days=summary.keep_days, deleted=summary.files_deleted,
+          orphans=summary.orphans_deleted),
+        markup=False, soft_wrap=True,
+    )  # fmt: skip
+    if summary.files_before is not None:
+        out.print(_("Parquet files: {before} before, {after} after ({freed} bytes freed)",
+                    before=summary.files_before, after=summary.files_after, freed=summary.bytes_freed),
+                  markup=False)  # fmt: skip
+
+
 def main() -> None:
     """Console entry point: usage errors exit 2, bad input 1, Ctrl-C 130, never a traceback."""
     run_console(app)

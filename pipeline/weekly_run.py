@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipeline.config import STALE_EXPORT_DAYS
 from pipeline.errors import InputError, StorageError
-from pipeline.history_target import parse_target
+from pipeline.history_target import is_lake, parse_target
 from pipeline.i18n import _, label, percent
 from pipeline.periods import Period, last_complete_month, last_complete_week
 from pipeline.reports import ReportJob, render_jobs
@@ -65,6 +65,7 @@ class RunSummary:
     failures: list[str] = field(default_factory=list)
     index: str | None = None
     notifications: list[dict] = field(default_factory=list)  # per notify.toml channel: sent or why not
+    maintenance: dict | None = None  # a lake's weekly upkeep (pipeline/maintain.py), None on a file
 
     @property
     def exit_code(self) -> int:
@@ -140,6 +141,7 @@ def weekly_run(options: RunOptions, progress: Callable[[str], None] = lambda _m:
             )  # fmt: skip
         folders = [(store, folder) for store, folder in folders if store not in config_problems]
         fresh = _ingest_new_files(options, folders, configs, summary, progress)
+        _maintain_lake(options, summary, progress)
         if not options.db_path.exists():
             if not (options.dry_run and summary.planned):  # a dry run's files would start it
                 summary.warnings.append(
@@ -157,6 +159,23 @@ def weekly_run(options: RunOptions, progress: Callable[[str], None] = lambda _m:
 
         notify_team(options, summary, week, ingest_warnings, lambda: history_warnings(options, fresh, week))
     return summary
+
+
+def _maintain_lake(options: RunOptions, summary: RunSummary, progress: Callable[[str], None]) -> None:
+    """A lake's weekly upkeep after the ingests (compaction, expired snapshots, clean-up). A file
+    needs none. Upkeep that fails is a warning: the history itself is whole."""
+    import duckdb
+
+    from pipeline.maintain import maintain
+
+    if options.dry_run or not is_lake(options.db_path) or not options.db_path.exists():
+        return
+    progress(_("upkeep of the lake: merging small files, expiring old snapshots"))
+    try:
+        summary.maintenance = maintain(options.db_path).as_dict()
+    except (InputError, duckdb.Error) as exc:
+        summary.warnings.append(_("the lake's upkeep failed ({error}); run storehealth maintain",
+                                  error=(str(exc).splitlines() or [""])[0]))  # fmt: skip
 
 
 def history_warnings(options: RunOptions, fresh: set[str], week: Period) -> list[str]:
