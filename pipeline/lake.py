@@ -109,7 +109,7 @@ def _wal_catalog(path: Path) -> None:
             db.execute("pragma journal_mode=wal")
 
 
-def _load_s3(con: duckdb.DuckDBPyConnection) -> None:
+def load_s3(con: duckdb.DuckDBPyConnection) -> None:
     """httpfs and the S3 credentials, only for a lake whose data is in S3 (45 ms a command)."""
     load_extensions(con, "httpfs")
     _s3_secret(con)
@@ -126,7 +126,7 @@ def open_lake(lake: Lake, *, read_only: bool = False) -> duckdb.DuckDBPyConnecti
         scanner = "sqlite_scanner" if lake.kind == "sqlite" else "postgres_scanner"
         load_extensions(con, "ducklake", scanner)
         if (lake.data_path or "").startswith("s3://") or os.environ.get("STOREHEALTH_S3_ENDPOINT"):
-            _load_s3(con)
+            load_s3(con)
         if lake.kind == "sqlite":
             catalog = Path(lake.location)
             if read_only and not catalog.exists():
@@ -149,7 +149,7 @@ def open_lake(lake: Lake, *, read_only: bool = False) -> duckdb.DuckDBPyConnecti
             except duckdb.Error as exc:
                 if "httpfs" not in str(exc):
                     raise
-                _load_s3(con)  # the catalog keeps its data in S3 without --data-path saying so
+                load_s3(con)  # the catalog keeps its data in S3 without --data-path saying so
                 con.execute(attach)
         except duckdb.Error as exc:
             if read_only and "does not exist" in str(exc):
@@ -195,8 +195,15 @@ SECRET_TABLE = "installation_secret"
 def lake_salt(con: duckdb.DuckDBPyConnection, *, create: bool) -> str | None:
     """The buyer-hash salt of a lake. It lives in the catalog, not in a file beside it: every
     machine that shares the lake must hash buyers alike, and the catalog is what they share.
-    It is not a history table, so a backup or a migration to a file leaves it out as before."""
-    con.execute(f"create table if not exists {SECRET_TABLE} (key varchar not null, value varchar not null)")
+    It is not a history table: a backup leaves it out, and `migrate` carries it over itself."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        "and table_name = ?", [SECRET_TABLE]
+    ).fetchall()[0][0]
+    if not exists and not create:
+        return None
+    if not exists:
+        con.execute(f"create table {SECRET_TABLE} (key varchar not null, value varchar not null)")
     row = con.execute(f"select value from {SECRET_TABLE} where key = 'buyer_salt'").fetchall()
     if row:
         return row[0][0]

@@ -24,7 +24,7 @@ from pipeline.backup import TABLES
 from pipeline.errors import InputError
 from pipeline.history_target import HistoryTarget, Lake, parse_target, redact
 from pipeline.i18n import _
-from pipeline.lake import NO_DOWNLOADS, SECRET_TABLE, _load_s3, load_extensions
+from pipeline.lake import NO_DOWNLOADS, SECRET_TABLE, load_extensions, load_s3
 from pipeline.salt import read_salt, write_salt
 
 SOURCE, TARGET = "src", "dst"
@@ -113,7 +113,7 @@ def attach_both(source: HistoryTarget, target: HistoryTarget) -> duckdb.DuckDBPy
             load_extensions(con, "ducklake", *sorted(scanners))
         in_s3 = any((t.data_path or "").startswith("s3://") for t in lakes)
         if in_s3 or os.environ.get("STOREHEALTH_S3_ENDPOINT"):
-            _load_s3(con)
+            load_s3(con)
         _attach(con, source, SOURCE, read_only=True)
         _attach(con, target, TARGET, read_only=False)
     except BaseException:
@@ -137,7 +137,7 @@ def _attach(con: duckdb.DuckDBPyConnection, history: HistoryTarget, alias: str, 
         except duckdb.Error as exc:
             if "httpfs" not in str(exc):
                 raise
-            _load_s3(con)  # a catalog that keeps its data in S3 without a data path saying so
+            load_s3(con)  # a catalog that keeps its data in S3 without a data path saying so
             con.execute(statement)
     except duckdb.Error as exc:
         raise InputError(
