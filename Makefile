@@ -60,5 +60,9 @@ bench-metrics: $(STAMP)
 bench-reports: $(STAMP)
 	$(BIN)/python benchmarks/bench_reports.py
 
+.PHONY: bench-lake
+bench-lake: $(STAMP)
+	$(BIN)/python benchmarks/bench_lake.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
