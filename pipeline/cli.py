@@ -639,7 +639,8 @@ def demo(
     with err.status(_("writing demo exports")):
         written = write_demo_exports(root)
     err.print(_("wrote {count} demo exports under {folder}", count=len(written), folder=root))
-    con = connect(_db(db, data_path))
+    history = _db(db, data_path)
+    con = connect(history)
     try:
         for store, path in written:
             result = ingest_file(con, path, store=store)
@@ -654,11 +655,11 @@ def demo(
 
     # The reports, judged as of the demo's day too; a scratch --db keeps its reports beside it.
     if out_dir is None and db is not None:
-        out_dir = db.parent / "reports"
+        out_dir = history.parent / "reports"
     jobs = [
         job
         for kind in ("weekly", "review", "cluster")
-        for job in plan(kind, all_stores=True, db_path=_db(db, data_path), out_dir=out_dir, as_of=DEMO_TODAY)
+        for job in plan(kind, all_stores=True, db_path=history, out_dir=out_dir, as_of=DEMO_TODAY)
     ]
     outcome = _render_reports(jobs)
     if outcome.index is not None:
