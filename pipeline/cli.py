@@ -130,12 +130,18 @@ def _parse_moment(text: str | None, option: str = "--exported-at") -> datetime |
     return command_moment(option, text)
 
 
-def _read_history(db: HistoryTarget, read: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    """Run `read` on a short-lived read-only connection, so that ingests are blocked briefly."""
+def _read_history(
+    db: HistoryTarget, read: Callable[[duckdb.DuckDBPyConnection], T], *, snapshot: bool = True
+) -> T:
+    """Run `read` on a short-lived read-only connection, so that ingests are blocked briefly;
+    on a lake in one snapshot, unless `read` opens its own transaction (snapshot=False)."""
     from pipeline.database import connect
+    from pipeline.lake import one_snapshot
 
     con = connect(db, read_only=True)
     try:
+        if snapshot:
+            one_snapshot(con)
         return read(con)
     finally:
         con.close()
@@ -790,7 +796,7 @@ def backup(
     from pipeline.backup import backup as write_backup
 
     path = _db(db, data_path)
-    summary = _read_history(_db(db, data_path), lambda con: write_backup(con, path, folder))
+    summary = _read_history(_db(db, data_path), lambda con: write_backup(con, path, folder), snapshot=False)
     if as_json:
         _print_json({"folder": str(summary.folder), "schema_version": summary.schema_version,
                      "rows": summary.rows})  # fmt: skip

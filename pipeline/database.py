@@ -14,7 +14,7 @@ from pipeline import migrations
 from pipeline.errors import InputError
 from pipeline.history_target import HistoryTarget, Lake, parse_target
 from pipeline.i18n import _
-from pipeline.lake import lake_salt, open_lake, with_retries
+from pipeline.lake import in_memory, lake_salt, open_lake, with_retries
 from pipeline.models import sql_text
 from pipeline.reinterpret import stored_fingerprint
 from pipeline.salt import read_salt
@@ -258,7 +258,10 @@ def _interpreted(
 ) -> duckdb.DuckDBPyConnection:
     """The connection with macros and vocabulary loaded, and the history re-interpreted when
     the vocabulary in force changed since it was last opened for writing."""
-    con.execute(sql_text("macros"))
+    if isinstance(db_path, Lake):
+        in_memory(con, sql_text("macros"))
+    else:
+        con.execute(sql_text("macros"))
     _load_vocabulary(con, vocab)
     current = fingerprint(vocab)
     if interpret and stored_fingerprint(con) != current:

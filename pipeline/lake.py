@@ -36,6 +36,10 @@ EXTENSIONS = {
     "httpfs": ("duckdb_extension_httpfs", "duckdb-extension-httpfs"),
 }
 NO_DOWNLOADS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# A lake's connection loads the extension files of our pinned packages by path, and checking
+# their signatures hashes 33 MiB a command (0.15-0.4 s, measured by benchmarks/bench_lake.py).
+# Nothing is fetched or loaded by name on it, so the check buys nothing here.
+LAKE_CONFIG = {**NO_DOWNLOADS, "allow_unsigned_extensions": True}
 # What DuckLake or its catalog says when another writer committed first: the whole ingest is
 # then run again on the new state (pipeline/ingest.py).
 CONFLICT = re.compile(
@@ -118,7 +122,7 @@ def load_s3(con: duckdb.DuckDBPyConnection) -> None:
 def open_lake(lake: Lake, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached as `history` and used by default, so that every
     model's unqualified table names are the lake's."""
-    con = duckdb.connect(config=NO_DOWNLOADS)
+    con = duckdb.connect(config=LAKE_CONFIG)
     try:
         # an in-memory DuckDB spills to ./.tmp: the folder a command was started from is no place
         spill = Path(tempfile.gettempdir()) / f"storehealth-spill-{os.getuid()}"
@@ -172,6 +176,24 @@ def open_lake(lake: Lake, *, read_only: bool = False) -> duckdb.DuckDBPyConnecti
         con.close()
         raise
     return con
+
+
+def in_memory(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run `sql` (temporary macros) with the in-memory database as the default: bound against
+    the lake, every name it mentions is looked up in the catalog (50 ms a command)."""
+    con.execute("use memory")
+    try:
+        con.execute(sql)
+    finally:
+        con.execute(f"use {ALIAS}")
+
+
+def one_snapshot(con: duckdb.DuckDBPyConnection) -> None:
+    """A read-only command's statements in one transaction: one catalog snapshot read, not one
+    a statement (22 for a 52-week --by week), and every figure from the same moment even
+    while an ingest lands. A no-op on the embedded file, which a writer cannot change anyway."""
+    if is_lake_connection(con):
+        con.execute("begin")
 
 
 def is_lake_connection(con: duckdb.DuckDBPyConnection) -> bool:

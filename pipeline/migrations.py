@@ -24,8 +24,9 @@ SCHEMA_VERSION = 4
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The database's version; 0 for a new, empty file."""
     exists = con.execute(
-        "select count(*) from duckdb_tables() where database_name = current_database() "
-        "and schema_name = 'main' and table_name = 'schema_version'"
+        # information_schema, not duckdb_tables(): on a lake that lists every table's details
+        "select count(*) from information_schema.tables where table_catalog = current_database() "
+        "and table_schema = 'main' and table_name = 'schema_version'"
     ).fetchone()[0]
     if not exists:
         return 0

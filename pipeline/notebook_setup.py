@@ -17,6 +17,7 @@ import duckdb
 
 from pipeline import metrics
 from pipeline.i18n import label, set_language
+from pipeline.lake import one_snapshot
 from pipeline.periods import Period, months_window, previous_period, weeks_window
 from pipeline.status import store_status
 
@@ -86,6 +87,7 @@ def notebook_setup(
     period = Period(date.fromisoformat(date_from), date.fromisoformat(date_to))
     now = datetime.fromisoformat(as_of) if as_of else datetime.now()
     con = connect(db_path or None)
+    one_snapshot(con)  # on a lake, every figure of the report from the same moment
     if kind == "cluster":
         names, status = chosen or metrics.known_stores(con), None
     else:
