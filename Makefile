@@ -38,8 +38,9 @@ services:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else echo "the lake tests need Debian's postgresql: sudo apt-get install postgresql"; fi
 
+# two workers: most tests wait on processes (kernels, Chromium, PostgreSQL), not on a core
 test: $(STAMP) browser services
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check

@@ -202,7 +202,7 @@ def generator_sql(n: int) -> str:
     fault_causes = "(select code from vocab_code where kind = 'close_cause' and seller_fault)"
     fault_reasons = "(select code from vocab_code where kind = 'cancel_reason' and seller_fault)"
     return f"""
-insert into orders_current
+insert into orders_current by name
 with
 base as (
     select
@@ -404,6 +404,8 @@ def build_history(n: int, rebuild: bool) -> Path:
     )
     con.executemany("insert into bench_stores values (?, ?, ?, ?)", store_rows())
     con.execute(generator_sql(n))
+    # the stores' files took ids 1..STORES: the next real ingest must get the one after
+    con.execute(f"select nextval('ingested_file_ids') from range({STORES})").fetchall()
     con.execute(f"""
         insert into ingested_files by name
         select s.store_idx + 1 as file_id, '/bench/' || s.store || '/orders.xlsx' as path,

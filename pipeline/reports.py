@@ -59,6 +59,7 @@ KERNEL_START_TIMEOUT = 60
 CELL_TIMEOUT = 600
 # the temporary folder of each kernel's sockets and connection file: <tmp>/storehealth-kernel-<pid>-…
 KERNEL_FOLDER_PREFIX = "storehealth-kernel-"
+MAX_SOCKET_PATH = 107
 KERNEL_FOLDER = re.compile(re.escape(KERNEL_FOLDER_PREFIX) + r"(\d+)-[^/]+")
 
 
@@ -291,11 +292,15 @@ class KernelWorker:
         # The folder's name carries this process's id: a run killed before it could remove it
         # leaves it to the next one (remove_stale_kernel_folders).
         self.sockets = Path(tempfile.mkdtemp(prefix=f"{KERNEL_FOLDER_PREFIX}{os.getpid()}-"))
+        ipc = str(self.sockets / "ipc")
+        # A socket's path is at most 107 bytes (AF_UNIX): under a long TMPDIR, TCP on loopback.
+        fits = len(os.fsencode(ipc)) + len("-65535") <= MAX_SOCKET_PATH
+        transport, ip = ("ipc", ipc) if fits else ("tcp", "127.0.0.1")
         self.km = AsyncKernelManager(
             kernel_name=KERNEL_NAME,
             kernel_spec_manager=specs,
-            transport="ipc",
-            ip=str(self.sockets / "ipc"),
+            transport=transport,
+            ip=ip,
             connection_file=str(self.sockets / "connection.json"),
         )
         self.kc = None

@@ -17,6 +17,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -59,17 +60,19 @@ def command(tmp_path: Path, *extra: str, out: Path | None = None) -> list[str]:
     ]  # fmt: skip
 
 
-def environment(tmp_path: Path) -> dict[str, str]:
+def environment(tmp_path: Path, temp: Path | None = None) -> dict[str, str]:
     """The test's own temporary folder, so that its kernels' socket folders are its own."""
-    temp = tmp_path / "tmp"
+    temp = temp or tmp_path / "tmp"
     temp.mkdir(exist_ok=True)
     return {**os.environ, "TMPDIR": str(temp), "STOREHEALTH_LANG": "en"}
 
 
-def run(tmp_path: Path, *extra: str, out: Path | None = None, unprivileged: bool = False) -> tuple[int, dict]:
+def run(
+    tmp_path: Path, *extra: str, out: Path | None = None, unprivileged: bool = False, temp: Path | None = None
+) -> tuple[int, dict]:
     result = subprocess.run(
         command(tmp_path, "--json", *extra, out=out), capture_output=True, text=True, timeout=600,
-        env=environment(tmp_path),
+        env=environment(tmp_path, temp),
         preexec_fn=_without_root_file_access if unprivileged and os.geteuid() == 0 else None,
     )  # fmt: skip
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
@@ -295,11 +298,15 @@ def test_a_file_moved_to_another_stores_folder_is_named_not_silently_skipped(tmp
 # --- item 19: stale kernel folders, and only those ----------------------------------------------
 
 
-def test_only_stale_kernel_folders_of_our_own_renders_are_removed(tmp_path: Path) -> None:
+def test_only_stale_kernel_folders_of_our_own_renders_are_removed(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     from pipeline.reports import remove_stale_kernel_folders
 
-    temp = tmp_path / "tmp"
-    temp.mkdir()
+    # a short folder of its own: a socket's path is at most 107 bytes, and pytest's (with
+    # xdist's worker folder) can leave too few of them
+    temp = Path(tempfile.mkdtemp(prefix="sh-"))
+    request.addfinalizer(lambda: shutil.rmtree(temp, ignore_errors=True))
     gone = subprocess.Popen(["true"])
     gone.wait()
     dead_pid = gone.pid
@@ -332,7 +339,7 @@ def test_only_stale_kernel_folders_of_our_own_renders_are_removed(tmp_path: Path
     # a weekly run cleans up at its start, even with nothing to render
     (tmp_path / "exports").mkdir()
     stale = folder(f"storehealth-kernel-{dead_pid}-jkl012")
-    code, summary = run(tmp_path)
+    code, summary = run(tmp_path, temp=temp)
     assert not stale.exists()
 
 
