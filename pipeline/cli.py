@@ -507,9 +507,11 @@ def _write_table(frame: pd.DataFrame, table: str, csv_path: Path | None, parquet
 def _check_table_outputs(csv_path: Path | None, parquet_path: Path | None, as_json: bool) -> bool:
     """Refuse --csv/--parquet targets that are not files before anything is written; True when
     one of them is standard output (`-`)."""
-    from pipeline.table_export import STDOUT, output_target
-
     given = [(path, option) for path, option in ((csv_path, "--csv"), (parquet_path, "--parquet")) if path]
+    if not given:
+        return False
+    from pipeline.table_export import STDOUT, output_target  # pandas: 0.2 s, only when a table is asked for
+
     for path, option in given:
         output_target(path, option)
     dashes = [option for path, option in given if str(path) == STDOUT]
