@@ -51,9 +51,9 @@ import bench_metrics  # noqa: E402
 import duckdb  # noqa: E402
 from bench_metrics import LAST_DAY, TIME, WEEK_FROM  # noqa: E402
 
-from pipeline.backup import TABLES  # noqa: E402
 from pipeline.database import connect  # noqa: E402
 from pipeline.demo import export_table, simulate_orders, write_export  # noqa: E402
+from pipeline.history_tables import TABLES  # noqa: E402
 from pipeline.history_target import parse_target  # noqa: E402
 from pipeline.lake import open_lake, set_lake_salt  # noqa: E402
 from pipeline.salt import write_salt  # noqa: E402

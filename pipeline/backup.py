@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.errors import InputError
+from pipeline.history_tables import TABLES
 from pipeline.history_target import HistoryTarget, Lake, is_lake
 from pipeline.i18n import _
 from pipeline.ingest import file_sha256
@@ -29,11 +30,6 @@ from pipeline.salt import read_salt, salt_path, write_salt
 
 MANIFEST = "manifest.json"
 FORMAT = "storehealth-backup"
-# Every persistent table, parents first.
-TABLES = (
-    "schema_version", "settings", "ingested_files", "order_snapshots", "orders_current", "rejected_rows",
-    "mapping_aliases",
-)  # fmt: skip
 # Tables a backup made by an earlier storehealth may lack (added in schema version 4).
 LATER_TABLES = {"mapping_aliases"}
 

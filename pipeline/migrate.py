@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.backup import TABLES
 from pipeline.errors import InputError
+from pipeline.history_tables import TABLES
 from pipeline.history_target import HistoryTarget, Lake, parse_target, redact
 from pipeline.i18n import _
 from pipeline.lake import NO_DOWNLOADS, SECRET_TABLE, load_extensions, load_s3
