@@ -131,14 +131,21 @@ print(json.dumps({"seen": seen, "polls": polls, "slowest": slowest}), flush=True
 
 # A writing connection (as the CLI's own commands open one) that keeps one transaction (one
 # snapshot) open across the ingests.
+# A writing connection that holds one snapshot with `begin`; with "report", a read-only
+# connection in pipeline.lake.one_snapshot, as a report kernel and a read-only command hold it.
 HOLDER = r"""
 import json, sys, time
 from pathlib import Path
 from pipeline.database import connect
-con = connect(sys.argv[1])
+from pipeline.lake import one_snapshot
+report = sys.argv[3:] == ["report"]
+con = connect(sys.argv[1], read_only=report)
 stop = Path(sys.argv[2])
 counts = "select (select count(*) from orders_current), (select count(*) from ingested_files)"
-con.execute("begin")
+if report:
+    one_snapshot(con)
+else:
+    con.execute("begin")
 first = list(con.execute(counts).fetchone())
 print("open", flush=True)
 while not stop.exists():
@@ -421,8 +428,9 @@ def test_ingests_at_once_all_land_as_one_after_the_other_and_a_file_lands_once(
 def test_readers_never_block_ingests_and_see_each_one_whole_or_not_at_all(
     new_lake: Callable[[str], TestLake], tmp_path: Path
 ) -> None:
-    """A notebook polling the counts through `pipeline.connect(db)`, and a writing connection
-    holding one snapshot open, while two ingests land one after another."""
+    """A notebook polling the counts through `pipeline.connect(db)`, and a writing and a
+    read-only connection each holding one snapshot open, while two ingests land one after
+    another."""
     lake = new_lake("shared")
     seeded(lake, tmp_path)
     files = [
@@ -433,9 +441,9 @@ def test_readers_never_block_ingests_and_see_each_one_whole_or_not_at_all(
     states = [[5, 1], [1005, 2], [1505, 3]]
     stop = tmp_path / "stop"
     readers = []
-    for script in (POLLER, HOLDER):
+    for script, *extra in ((POLLER,), (HOLDER,), (HOLDER, "report")):
         reader = subprocess.Popen(
-            [sys.executable, "-c", script, lake.spec, str(stop)],
+            [sys.executable, "-c", script, lake.spec, str(stop), *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=lake.env,
         )  # fmt: skip
         line = reader.stdout.readline().strip()
@@ -450,8 +458,8 @@ def test_readers_never_block_ingests_and_see_each_one_whole_or_not_at_all(
             assert result["outcome"] == "ingested"
     finally:
         stop.touch()
-    (poller_out, _), (holder_out, _) = (finish(r, timeout=60) for r in readers)
-    polled, held = json.loads(poller_out), json.loads(holder_out)
+    (poller_out, _), (holder_out, _), (report_out, _) = (finish(r, timeout=60) for r in readers)
+    polled, held, reported = json.loads(poller_out), json.loads(holder_out), json.loads(report_out)
 
     # the reader saw every state it saw whole, in order, and ended on the last
     seen = polled["seen"]
@@ -460,6 +468,7 @@ def test_readers_never_block_ingests_and_see_each_one_whole_or_not_at_all(
     assert seen[0] == states[0] and seen[-1] == states[-1], seen
     # one snapshot held through both commits, then the newest one
     assert held == {"first": states[0], "during": states[0], "after": states[-1]}
+    assert reported == held  # a report's or a read-only command's figures: all from one moment
     assert all(t < 30 for t in timings), timings
     print(f"{lake.kind}: ingests took {', '.join(f'{t:.1f}' for t in timings)} s beside the readers; "
           f"the poller read {polled['polls']} times (slowest {polled['slowest'] * 1000:.0f} ms), "
