@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import migrations
+from pipeline import migrations, sql_literals
 from pipeline.errors import InputError
 from pipeline.history_target import HistoryTarget, Lake, parse_target
 from pipeline.i18n import _
@@ -35,7 +35,7 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
     """All rows in one statement: row-by-row inserts cost every command about 40 ms."""
     if rows:
         values = ", ".join(["(" + ", ".join("?" * len(rows[0])) + ")"] * len(rows))
-        con.execute(f"insert into {table} values {values}", [v for row in rows for v in row])
+        sql_literals.execute(con, f"insert into {table} values {values}", [v for row in rows for v in row])
 
 
 def _load_vocabulary(con: duckdb.DuckDBPyConnection, vocab: dict) -> None:
@@ -50,14 +50,15 @@ def _load_vocabulary(con: duckdb.DuckDBPyConnection, vocab: dict) -> None:
     )
     _insert_rows(con, "vocab_code", code_rows(vocab))
     express, *thresholds = priority_rules(vocab)
-    con.execute(
+    sql_literals.execute(
+        con,
         "create or replace temp table vocab_priority as select ?::integer as wholesale_quantity, "
         "?::decimal(18, 2) as wholesale_amount, ?::double as due_soon_hours",
         thresholds,
     )
     # A regex read from a table is compiled again for every row (0.5 s for 94,000 open orders);
     # as a variable it is a constant, compiled once.
-    con.execute("set variable express_pattern = ?", [express])
+    sql_literals.execute(con, "set variable express_pattern = ?", [express])
 
 
 def lock_wait_seconds() -> float:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 import duckdb
 
-from pipeline import policy_rules
+from pipeline import policy_rules, sql_literals
 from pipeline.errors import InputError
 from pipeline.i18n import _
 from pipeline.models import build_model, build_view, sql_text
@@ -51,7 +51,8 @@ def stores_behind(con: duckdb.DuckDBPyConnection, stores: list[str] | None, day:
     """(store, latest export time) of the stores (None: all; names already checked) whose latest
     export was made before `day`: their figures for the days after it are incomplete."""
     chosen = "" if stores is None else "where list_contains(?, store)"
-    return con.execute(
+    return sql_literals.execute(
+        con,
         f"select store, max(exported_at) as latest from ingested_files {chosen} "
         "group by store having max(exported_at)::date < ? order by store",
         [day] if stores is None else [list(stores), day],
@@ -74,14 +75,15 @@ def _select(
     if date_from > date_to:
         raise ValueError(f"date_from {date_from} is after date_to {date_to}")
     chosen = check_stores(con, stores)
-    con.execute(
+    sql_literals.execute(
+        con,
         "create or replace temp table metrics_params as select ?::date as date_from, "
         "?::date as date_to, ?::timestamp as as_of, ?::varchar as period, ?::varchar as per",
         [date_from, date_to, as_of or datetime.now(), by or "window", per or "cluster"],
     )
     con.execute("create or replace temp table metrics_stores (store varchar)")
     if chosen:
-        con.executemany("insert into metrics_stores values (?)", [[s] for s in chosen])
+        sql_literals.execute(con, "insert into metrics_stores select unnest(?::varchar[])", [list(chosen)])
     build_model(con, "metrics_periods")
     build_model(con, "metrics_scopes")
     con.execute(sql_text("metrics_bounds"))

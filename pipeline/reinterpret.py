@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from pipeline import sql_literals
 from pipeline.models import build_model, build_view, drop_models, run_statement, sql_text
 
 FINGERPRINT_KEY = "vocabulary_fingerprint"
@@ -30,7 +31,7 @@ class Reinterpretation:
 
 def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     # fetchall: a result left half-read makes DuckDB refuse the caller's next con.sql()
-    rows = con.execute("select value from settings where key = ?", [FINGERPRINT_KEY]).fetchall()
+    rows = sql_literals.execute(con, "select value from settings where key = ?", [FINGERPRINT_KEY]).fetchall()
     return rows[0][0] if rows else None
 
 
