@@ -20,7 +20,6 @@ from pipeline.reinterpret import stored_fingerprint
 from pipeline.salt import read_salt
 from pipeline.user_files import VOCABULARY_NAME, user_file
 from pipeline.vocabulary import alias_rows, code_rows, effective_vocabulary, fingerprint, priority_rules
-from pipeline.vocabulary_follow import follow_vocabulary
 
 MEMORY_LIMIT = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$", re.I)
 
@@ -160,7 +159,7 @@ def _check_database_file(db_path: Path) -> None:
             )
 
 
-def _check_no_foreign_tables(con: duckdb.DuckDBPyConnection, db_path: Path, read_only: bool) -> None:
+def _check_no_foreign_tables(con: duckdb.DuckDBPyConnection, db_path: HistoryTarget, read_only: bool) -> None:
     """A DuckDB file without storehealth's schema: someone else's database (never written to),
     or an empty one (a reader has nothing to read; a writer starts the history in it)."""
     tables = [r[0] for r in con.execute(
@@ -172,14 +171,14 @@ def _check_no_foreign_tables(con: duckdb.DuckDBPyConnection, db_path: Path, read
         raise InputError(
             _("this DuckDB database is not a storehealth history (it holds {tables}); it was left "
               "untouched", tables=", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")),
-            path=db_path,
+            path=str(db_path),
             fix=_("give --db the history's .duckdb file, or a new path to start one"),
         )  # fmt: skip
     if read_only:
         con.close()
         raise InputError(
             _("there is no history in this database yet"),
-            path=db_path,
+            path=str(db_path),
             fix=_("ingest an export first: storehealth ingest PATH --store NAME"),
         )
 
@@ -277,6 +276,9 @@ def _interpreted(
                 print(note, file=sys.stderr, flush=True)
                 return connect(db_path, read_only=True, interpret=False)
             return connect(db_path, read_only=True)
+        # imported here: it brings the whole ingest, which a read-only command seldom needs
+        from pipeline.vocabulary_follow import follow_vocabulary
+
         try:
             for note in with_retries(lambda: follow_vocabulary(con, current)):
                 print(note, file=sys.stderr, flush=True)

@@ -18,7 +18,7 @@ from pipeline.lake import is_lake_connection, lake_salt, lake_schema
 from pipeline.models import sql_text
 from pipeline.salt import ensure_salt, read_salt, salt_path, write_salt
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -64,10 +64,19 @@ def _v4_raw_inputs(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     con.execute(sql_text("migration_v4_raw_inputs"))
 
 
+def _v5_lake_layout(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Version 5 writes a lake's orders sorted by creation time (sql/schema/lake_layout.sql); a
+    file has nothing to change. A lake's files written before stay as they are until
+    `storehealth maintain` compacts them."""
+    if is_lake_connection(con):
+        con.execute(sql_text("lake_layout"))
+
+
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection, Path], None]] = {
     2: _v2_salt_leaves_the_database,
     3: _v3_refunded_amount,
     4: _v4_raw_inputs,
+    5: _v5_lake_layout,
 }
 
 
@@ -87,6 +96,7 @@ def upgrade(con: duckdb.DuckDBPyConnection, db_path: Path) -> int:
         con.execute(lake_schema(sql_text("schema")) if lake else sql_text("schema"))
         con.execute("insert into schema_version values (?, ?)", [SCHEMA_VERSION, datetime.now()])
         if lake:
+            con.execute(sql_text("lake_layout"))
             lake_salt(con, create=True)
         con.execute("commit")
         if not lake:

@@ -40,7 +40,7 @@ def test_a_version_1_history_upgrades_on_first_use_without_loss(tmp_path: Path, 
     assert json.loads(result.stdout)["stores"][0]["orders"] == 3
 
     after = table_contents(db)
-    assert [v for v, _ in after["schema_version"]] == [1, 2, 3, 4]
+    assert [v for v, _ in after["schema_version"]] == [1, 2, 3, 4, 5]
     # the salt left the database; settings holds only the vocabulary it is interpreted by
     assert [key for key, _ in after["settings"]] == ["vocabulary_fingerprint"]
     salt_file = tmp_path / "old.duckdb.salt"
@@ -98,7 +98,7 @@ def test_backup_and_restore_round_trip_table_by_table(tmp_path: Path, cli, db_pa
         frame = pd.read_parquet(folder / entry["file"])
         assert len(frame) == entry["rows"] == len(original[table])
         assert list(frame.columns) == entry["columns"]
-    assert manifest["schema_version"] == 4 and manifest["salt_fingerprint"]
+    assert manifest["schema_version"] == 5 and manifest["salt_fingerprint"]
 
     restored = tmp_path / "restored.duckdb"
     result = cli("restore", folder, db=restored)
@@ -166,5 +166,5 @@ def test_a_version_1_backup_restores_and_upgrades(tmp_path: Path, cli) -> None:
     assert cli("status", db=target).exit_code == 0  # first use upgrades
     assert target.with_name("restored.duckdb.salt").read_text().strip() == legacy_salt
     after = table_contents(target)
-    assert [v for v, _ in after["schema_version"]] == [1, 2, 3, 4]
+    assert [v for v, _ in after["schema_version"]] == [1, 2, 3, 4, 5]
     assert [key for key, _ in after["settings"]] == ["vocabulary_fingerprint"]

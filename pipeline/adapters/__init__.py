@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 
-from pipeline.adapters.item_rows import ItemRowRule
+from pipeline.adapters.item_row_rule import ItemRowRule
 from pipeline.config import HEADERS_FILE
 from pipeline.text import normalize_header
 

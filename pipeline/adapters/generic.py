@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.adapters import RAW_FIELDS, PlatformSpec
-from pipeline.adapters.item_rows import ItemRowRule
+from pipeline.adapters.item_row_rule import ItemRowRule
 from pipeline.errors import InputError
 from pipeline.i18n import _
 from pipeline.text import normalize_header, value_keys

@@ -15,23 +15,11 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.adapters.item_row_rule import ItemRowRule
 from pipeline.i18n import _
 
 # Cells that describe one item; everything else describes the order.
 ITEM_FIELDS = ("product_info", "quantity", "item_id", "line_amount")
-
-
-@dataclass(frozen=True)
-class ItemRowRule:
-    """When a row continues the order above it.
-
-    `blank`: order cells that are empty on an item row (1688: 订单编号, 订单状态, 订单创建时间).
-    `same`: order cells that an item row leaves empty or repeats unchanged (Shopify's Name).
-    The order id is always in one of the two.
-    """
-
-    blank: tuple[str, ...] = ()
-    same: tuple[str, ...] = ("order_id",)
 
 
 def _previous(array: pa.Array) -> pa.Array:

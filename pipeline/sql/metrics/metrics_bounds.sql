@@ -18,3 +18,7 @@ set variable metrics_all_stores = (
     select count(*) = (select count(distinct store) from ingested_files) from metrics_stores
 );
 set variable metrics_store_list = (select list(store) from metrics_stores);
+-- The vocabulary's [seller_side] close causes, for metrics_window_facts.
+set variable metrics_seller_side_causes = (
+    select coalesce(list(code), []) from vocab_code where kind = 'close_cause' and seller_side
+);

@@ -24,12 +24,19 @@ periods as (select * from metrics_periods),
 
 scopes as (select * from metrics_scopes),
 
--- Three passes, each with its own filter, rather than one pass of conditional counts: the
--- filters reach the table scan, which then reads the other columns only for the rows that
--- pass. Each counts per day (period_day); the days are then summed into periods (at 10 M
--- orders, 0.14 s against 0.21 s for one pass grouped by period).
+-- Two passes: every order, and the closed ones (a filter that reaches the table scan, which
+-- then reads the closed orders' other columns only). Shipped-with-deadline has no pass of its
+-- own: it is most orders, and a third scan cost more than its filter saved (a 10 M-order lake:
+-- 0.23 s against 0.26 s). Each counts per day (period_day); the days are then summed into
+-- periods (at 10 M orders, 0.14 s against 0.21 s for one pass grouped by period).
 all_days as (
-    select period_day, scope_key, count(*) as orders, count_if(paid) as paid_orders
+    select
+        period_day,
+        scope_key,
+        count(*) as orders,
+        count_if(paid) as paid_orders,
+        count_if(shipped_with_deadline) as shipped_with_deadline,
+        count_if(late) as late_shipments
     from facts
     group by period_day, scope_key
 ),
@@ -48,17 +55,6 @@ closed_days as (
     group by period_day, scope_key
 ),
 
-deadline_days as (
-    select
-        period_day,
-        scope_key,
-        count(*) as shipped_with_deadline,
-        count_if(late) as late_shipments
-    from facts
-    where shipped_with_deadline
-    group by period_day, scope_key
-),
-
 counts as (
     select
         metrics_period_of(period_day) as period_start,
@@ -74,7 +70,6 @@ counts as (
         sum(pre_fulfilment_cancellations)::bigint as pre_fulfilment_cancellations
     from all_days
     left join closed_days using (period_day, scope_key)
-    left join deadline_days using (period_day, scope_key)
     group by all
 ),
 

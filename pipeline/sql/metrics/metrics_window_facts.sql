@@ -5,12 +5,12 @@
 --     seller_fault cause), whoever pressed cancel: what sold-not-shipped counts;
 --   seller_side: closed, never shipped, and the close cause is one of the vocabulary's
 --     [seller_side] close_causes (the seller cancelled or let the ship deadline pass), paid or
---     not, whatever the reason: what the pre-fulfilment cancel rate (Amazon's) counts.
+--     not, whatever the reason: what the pre-fulfilment cancel rate (Amazon's) counts. The
+--     causes are a list (metrics_bounds), not a subquery: a subquery's join stays in every
+--     model's plan, column wanted or not (10 M orders, 52 weeks: 0.29 s against 0.42 s).
 with
 
 window_orders as (select * from metrics_window_orders),
-
-seller_side_causes as (select code from vocab_code where kind = 'close_cause' and seller_side),
 
 final as (
     select
@@ -22,7 +22,7 @@ final as (
         shipped_at is not null as shipped,
         seller_fault,
         status = 'closed' and shipped_at is null
-            and close_cause in (select code from seller_side_causes) as seller_side,
+            and list_contains(getvariable('metrics_seller_side_causes'), close_cause) as seller_side,
         ship_deadline is not null and shipped_at is not null as shipped_with_deadline,
         shipped_at::date > ship_deadline::date as late,
         case when status = 'closed' then cancel_reason end as cancel_reason,
