@@ -4,12 +4,13 @@
     .venv/bin/python benchmarks/bench_lake.py --sizes 1000000 --repeat 3 --keep
 
 For each size the history of benchmarks/bench_metrics.py (N orders of 50 stores over two years,
-generated in SQL straight into a .duckdb file) is built once, then copied table by table into a
-`ducklake:sqlite` lake (catalog `lake-N.sqlite`, data in `lake-N.sqlite.files/`), buyer-hash salt
-included. The copy writes a few large Parquet files (orders_current's rows in creation order,
-min/max statistics per row group: 2 files at 1 M, 6 at 10 M), so compaction
-(ducklake_merge_adjacent_files) has next to nothing to merge: the lake's extra cost is per
-command, not per row.
+generated in SQL straight into a .duckdb file) is built once, then moved into a `ducklake:sqlite`
+lake (catalog `lake-N.sqlite`, data in `lake-N.sqlite.files/`) by `storehealth migrate`, as a
+seller moves a history: every table copied and checked, the buyer-hash salt carried over. The
+move writes a few large Parquet files, orders_current's sorted by created_at
+(pipeline/sql/schema/lake_layout.sql: a metrics window skips the row groups outside it), so
+compaction (ducklake_merge_adjacent_files) has next to nothing to merge: the lake's extra cost
+is per command, not per row.
 
 Timed as real commands (the target is the command's wall time, process start included),
 alternating file and lake runs so that the machine's noise hits both alike; medians of
@@ -51,11 +52,8 @@ import bench_metrics  # noqa: E402
 import duckdb  # noqa: E402
 from bench_metrics import LAST_DAY, TIME, WEEK_FROM  # noqa: E402
 
-from pipeline.database import connect  # noqa: E402
 from pipeline.demo import export_table, simulate_orders, write_export  # noqa: E402
-from pipeline.history_tables import TABLES  # noqa: E402
-from pipeline.history_target import parse_target  # noqa: E402
-from pipeline.lake import open_lake, set_lake_salt  # noqa: E402
+from pipeline.migrate import migrate  # noqa: E402
 from pipeline.salt import write_salt  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "storehealth-bench-lake"
@@ -124,8 +122,8 @@ def remove_lake(catalog: Path) -> None:
 
 
 def build_lake(n: int, db: Path, keep: bool) -> Path:
-    """The file's persistent tables copied into a ducklake:sqlite lake in one connection, cached
-    under the file's version key."""
+    """The file moved into a ducklake:sqlite lake as a seller moves one (`storehealth migrate`:
+    every table copied and checked, the salt carried over), cached under the file's version key."""
     catalog, files = lake_paths(n)
     stamp = CACHE / f"lake-{n}.version"
     key = (CACHE / f"metrics-{n}.version").read_text().strip()
@@ -134,23 +132,16 @@ def build_lake(n: int, db: Path, keep: bool) -> Path:
     remove_lake(catalog)
     stamp.unlink(missing_ok=True)
     started = time.perf_counter()
-    print(f"copying {n:,} orders into {catalog.name} ...", end=" ", flush=True)
-    target = parse_target(f"ducklake:sqlite:{catalog}")
-    connect(target).close()  # the schema, as any first command makes it
-    con = open_lake(target)
+    print(f"migrating {n:,} orders into {catalog.name} ...", end=" ", flush=True)
+    before = os.environ.get("STOREHEALTH_MEMORY_LIMIT")
+    os.environ["STOREHEALTH_MEMORY_LIMIT"] = COPY_MEMORY  # for the move only, not the timed commands
     try:
-        con.execute(f"set memory_limit = '{COPY_MEMORY}'")
-        con.execute("set enable_progress_bar = false")
-        con.execute(f"attach '{db}' as f (read_only)")
-        con.execute("begin")
-        for table in TABLES:
-            con.execute(f"delete from history.{table}")  # schema_version and settings rows of connect()
-            con.execute(f"insert into history.{table} by name select * from f.{table}")
-        set_lake_salt(con, SALT)
-        con.execute("commit")
-        con.execute("detach f")
+        migrate(db, f"ducklake:sqlite:{catalog}")
     finally:
-        con.close()
+        if before is None:
+            del os.environ["STOREHEALTH_MEMORY_LIMIT"]
+        else:
+            os.environ["STOREHEALTH_MEMORY_LIMIT"] = before
     size, count = du(files)
     print(f"{time.perf_counter() - started:.0f} s, {size / 2**20:,.0f} MiB in {count} data files", flush=True)
     stamp.write_text(key + "\n")
