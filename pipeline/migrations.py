@@ -66,8 +66,8 @@ def _v4_raw_inputs(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
 
 def _v5_lake_layout(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     """Version 5 writes a lake's orders sorted by creation time (sql/schema/lake_layout.sql); a
-    file has nothing to change. A lake's files written before stay as they are until
-    `storehealth maintain` compacts them."""
+    file has nothing to change. A lake's files written before stay as they are, but for the
+    small ones that `storehealth maintain` merges (a migrate out and back rewrites them all)."""
     if is_lake_connection(con):
         con.execute(sql_text("lake_layout"))
 
