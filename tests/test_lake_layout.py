@@ -36,17 +36,14 @@ def reversed_export(path: Path, first_id: int) -> Path:
 
 def orders_files_in_write_order(lake: Path) -> list[list]:
     """Each Parquet file of orders_current, newest last, as its created_at values in file order."""
-    folder = lake.parent / f"{lake.name}.files"
-    files = sorted(folder.rglob("*.parquet"), key=lambda p: p.stat().st_mtime_ns)
+    folder = lake.parent / f"{lake.name}.files" / "main" / "orders_current"
     con = duckdb.connect()
-    found = []
-    for path in files:
-        columns = [r[0] for r in con.execute("select name from parquet_schema(?)", [str(path)]).fetchall()]
-        if "created_at" in columns and "order_id" in columns and "current_hash" in columns:
-            rows = con.execute("select created_at from read_parquet(?) order by file_row_number",
-                               [str(path)]).fetchall()  # fmt: skip
-            found.append([r[0] for r in rows])
-    return found
+    return [
+        [r[0] for r in con.execute(
+            "select created_at from read_parquet(?) order by file_row_number", [str(path)]
+        ).fetchall()]
+        for path in sorted(folder.glob("*.parquet"), key=lambda p: p.stat().st_mtime_ns)
+    ]  # fmt: skip
 
 
 def sort_keys(lake: Path) -> list[str]:

@@ -3,5 +3,6 @@
 -- at compaction (storehealth maintain) and when inlined rows are flushed. Every metrics window
 -- filters on created_at, and with sorted files each Parquet row group's min/max statistics
 -- let the scan skip what lies outside the window. Unsorted, a 10 M-order lake read every row
--- group for a 52-week window: 1.2 s against 0.9 s for `metrics --by week`.
+-- group for a 52-week window: 1.2 s against 0.9 s for `metrics --by week` (an A/B by hand,
+-- the same lake copied with and without the sort).
 alter table orders_current set sorted by (created_at asc);
